@@ -1,0 +1,1 @@
+"""Emotion models: character TF-IDF + logistic regression, and a small transformer encoder."""

@@ -1,0 +1,94 @@
+"""Character n-gram TF-IDF + logistic regression, stored as plain arrays (no pickle)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from nlp.normalize import normalize_text
+
+
+def _vectorizer(ngram_max: int, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(1, ngram_max),
+        min_df=2,
+        sublinear_tf=True,
+        preprocessor=normalize_text,
+        vocabulary=vocabulary,
+        dtype=np.float32,
+    )
+
+
+class TfidfClassifier:
+    """Independent binary logistic regressions over one shared char TF-IDF space."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray):
+        self.vectorizer = vectorizer
+        self.coef = coef.astype(np.float32)  # (n_features, n_labels)
+        self.intercept = intercept.astype(np.float32)
+
+    @classmethod
+    def fit(
+        cls,
+        texts: list[str],
+        targets: np.ndarray,
+        ngram_max: int = 4,
+        c: float = 4.0,
+        max_features: int | None = 120_000,
+    ) -> TfidfClassifier:
+        """Fit the vectoriser and one balanced logistic regression per label column."""
+        vec = _vectorizer(ngram_max)
+        vec.max_features = max_features
+        x = vec.fit_transform(texts)
+        coefs, intercepts = [], []
+        for j in range(targets.shape[1]):
+            y = targets[:, j]
+            if y.min() == y.max():
+                coefs.append(np.zeros(x.shape[1], dtype=np.float32))
+                intercepts.append(10.0 if y.max() > 0 else -10.0)
+                continue
+            lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+            lr.fit(x, y)
+            coefs.append(lr.coef_[0])
+            intercepts.append(float(lr.intercept_[0]))
+        return cls(vec, np.stack(coefs, axis=1), np.asarray(intercepts))
+
+    def decision(self, texts: list[str]) -> np.ndarray:
+        """Logits, shape (n, n_labels)."""
+        x = self.vectorizer.transform(texts)
+        return np.asarray(x @ self.coef) + self.intercept
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Independent probabilities, shape (n, n_labels)."""
+        return 1.0 / (1.0 + np.exp(-self.decision(texts)))
+
+    def save(self, directory: Path, prefix: str) -> None:
+        """Write {prefix}.safetensors (idf, coef fp16, intercept) and {prefix}_vocab.json."""
+        vocab = sorted(self.vectorizer.vocabulary_.items(), key=lambda kv: kv[1])
+        meta = {"ngram_max": self.vectorizer.ngram_range[1], "vocab": [k for k, _ in vocab]}
+        (directory / f"{prefix}_vocab.json").write_text(
+            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
+        )
+        save_file(
+            {
+                "idf": self.vectorizer.idf_.astype(np.float32),
+                "coef": self.coef.astype(np.float16),
+                "intercept": self.intercept.astype(np.float32),
+            },
+            str(directory / f"{prefix}.safetensors"),
+        )
+
+    @classmethod
+    def load(cls, directory: Path, prefix: str) -> TfidfClassifier:
+        """Inverse of save()."""
+        meta = json.loads((directory / f"{prefix}_vocab.json").read_text(encoding="utf-8"))
+        arrays = load_file(str(directory / f"{prefix}.safetensors"))
+        vec = _vectorizer(int(meta["ngram_max"]), {k: i for i, k in enumerate(meta["vocab"])})
+        vec.idf_ = arrays["idf"]
+        return cls(vec, arrays["coef"].astype(np.float32), arrays["intercept"])
