@@ -34,3 +34,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Before the first release the schema lives in one initial migration; this rebuilds it from
+# the models. After a release, add a new revision instead (alembic revision --autogenerate).
+initial-migration: install
+	rm -f models/migrations/versions/0001_initial_schema.py /tmp/maeum-initial-migration.sqlite3
+	$(PY) -c "from alembic import command; from models.migrate import alembic_config; command.revision(alembic_config('sqlite:////tmp/maeum-initial-migration.sqlite3'), message='initial schema', autogenerate=True, rev_id='0001')"
