@@ -1,6 +1,7 @@
 """Escalation: rules over what is known about a family, cases, and the officers' queue."""
 
 from escalation.actor import Actor
+from escalation.cases import CaseChange
 from escalation.errors import (
     CaseAlreadyClaimed,
     CaseNotFound,
@@ -9,6 +10,8 @@ from escalation.errors import (
     InvalidRules,
     NotAllowed,
 )
+from escalation.notify import CLAIM_CALLBACK_PREFIX
+from escalation.periodic import PeriodicReport, detect_sla_breaches, run_periodic_rules
 from escalation.policy import OUTCOMES, SEVERITIES, EscalationConfig, priority_now
 from escalation.queue import (
     STATUSES,
@@ -27,27 +30,49 @@ from escalation.queue import (
     reopen_case,
     resolve_case,
 )
+from escalation.rules import Rule, RuleSet, load_rules
+from escalation.service import (
+    EscalationOutcome,
+    attach_family_reply,
+    escalate_checkin,
+    escalate_message,
+    escalate_questionnaire,
+    message_escalator,
+)
 
 __all__ = [
+    "CLAIM_CALLBACK_PREFIX",
     "OUTCOMES",
     "SEVERITIES",
     "STATUSES",
     "Actor",
     "CaseAlreadyClaimed",
+    "CaseChange",
     "CaseNotFound",
     "EscalationConfig",
     "EscalationError",
+    "EscalationOutcome",
     "InvalidOutcome",
     "InvalidRules",
     "NotAllowed",
+    "PeriodicReport",
+    "Rule",
+    "RuleSet",
     "add_note",
+    "attach_family_reply",
     "case_audit",
     "case_messages",
     "case_triggers",
     "claim_case",
     "count_cases",
+    "detect_sla_breaches",
+    "escalate_checkin",
+    "escalate_message",
+    "escalate_questionnaire",
     "get_case",
     "list_cases",
+    "load_rules",
+    "message_escalator",
     "message_family",
     "officer_by_telegram_user",
     "priority_now",
@@ -55,4 +80,5 @@ __all__ = [
     "release_case",
     "reopen_case",
     "resolve_case",
+    "run_periodic_rules",
 ]

@@ -27,6 +27,12 @@ class Trigger:
     # Time-based rules fire again on every periodic run; the same key in the open case
     # means the same finding, so it is not attached twice.
     key: str | None = None
+    # The case reason it feeds (`Rule.case`); default: the rule id.
+    case_reason: str | None = None
+
+    @property
+    def reason_id(self) -> str:
+        return self.case_reason or self.rule_id
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,8 @@ class CaseChange:
 
     case_id: int
     rule_id: str
-    severity: str
+    reason_id: str
+    severity: str  # the case's, after this trigger
     opened: bool  # a new case; False: merged into the family's open case for the reason
     raised: bool  # the merge raised the case's severity
     duplicate: bool  # the same evidence was already attached: nothing changed
@@ -79,13 +86,13 @@ def open_or_merge(
     Safe under concurrent workers: the partial unique index on open cases lets only one
     insert win; the loser merges into the winner's case.
     """
-    case = _open_case(session, family.id, trigger.rule_id)
+    case = _open_case(session, family.id, trigger.reason_id)
     opened = False
     if case is None:
         candidate = Case(
             family_id=family.id,
             district_id=family.district_id,
-            reason_id=trigger.rule_id,
+            reason_id=trigger.reason_id,
             reason=trigger.reason[:500],
             severity=trigger.severity,
             status="open",
@@ -99,7 +106,7 @@ def open_or_merge(
                 session.add(candidate)
                 session.flush()
         except IntegrityError:
-            case = _open_case(session, family.id, trigger.rule_id)
+            case = _open_case(session, family.id, trigger.reason_id)
             if case is None:
                 raise
         else:
@@ -124,6 +131,7 @@ def open_or_merge(
         if not opened and higher(trigger.severity, case.severity) != case.severity:
             raised = True
             case.severity = trigger.severity
+            case.reason = trigger.reason[:500]  # the case reads as its most severe trigger
             case.priority = priority(case.severity, family.child_age(now.date()), case.opened_at)
             case.sla_due_at = min(case.sla_due_at, now + config.sla(case.severity))
             case.sla_breach_alerted_at = None
@@ -134,4 +142,6 @@ def open_or_merge(
             detail={"rule_id": trigger.rule_id, "severity": trigger.severity},
         )
         session.flush()
-    return CaseChange(case.id, trigger.rule_id, case.severity, opened, raised, duplicate)
+    return CaseChange(
+        case.id, trigger.rule_id, trigger.reason_id, case.severity, opened, raised, duplicate
+    )

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from escalation import Actor, EscalationConfig
 from escalation.cases import CaseChange, Trigger, open_or_merge
-from models import Case, District, Family, Member, Officer
+from models import Case, District, Family, Member, Message, Officer
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # a Friday, 12:00 in Seoul
 SYSTEM = Actor.system("bot")
@@ -100,4 +100,26 @@ def case(
 def load(session: Session, case_id: int) -> Case:
     row = session.get(Case, case_id, populate_existing=True)
     assert row is not None
+    return row
+
+
+def member(session: Session, family_row: Family, role: str) -> Member:
+    return next(m for m in family_row.members if m.role == role)
+
+
+def message(
+    session: Session, family_row: Family, role: str = "child", text: str = "…", *,
+    now: datetime = NOW,
+) -> Message:
+    row = Message(
+        family_id=family_row.id,
+        member_id=member(session, family_row, role).id,
+        direction="in",
+        sender=role,
+        kind="free_text",
+        text=text,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
     return row
