@@ -11,7 +11,9 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="maeum", description="Maeum: weekly listening for families.")
+    parser = argparse.ArgumentParser(
+        prog="maeum", description="Maeum: weekly listening for families."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     db = commands.add_parser("db", help="database migrations")

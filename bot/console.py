@@ -1,0 +1,143 @@
+"""The console channel: the same conversations as Telegram, in a terminal, without a token."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TextIO
+
+from sqlalchemy import select
+
+from bot.flows import (
+    Identity,
+    Outcome,
+    Reply,
+    handle_button,
+    handle_command,
+    handle_start,
+    handle_text,
+)
+from bot.services import Services
+from models import Family, Member
+from models.enrolment import add_district, enrol_family, reissue_invite
+
+# Console people get negative ids, which Telegram never uses for users.
+CONSOLE_ID_BASE = -1_000_000
+DEMO_DISTRICT = "demo"
+
+
+def console_identity(family_id: int, role: str) -> Identity:
+    user_id = CONSOLE_ID_BASE - family_id * 2 - (1 if role == "child" else 0)
+    return Identity(user_id=user_id, chat_id=user_id, language_code="ko")
+
+
+def ensure_demo_family(services: Services, child_age: int = 9) -> int:
+    """The first family, or a demo one (district "demo") when the database has none."""
+    with services.session_factory() as session, session.begin():
+        family = session.scalar(select(Family).order_by(Family.id).limit(1))
+        if family is not None:
+            return family.id
+        add_district(session, DEMO_DISTRICT, "Demo district")
+        enrolled = enrol_family(
+            session, district_code=DEMO_DISTRICT, child_alias="demo child", child_age=child_age,
+            now=services.now(), invite_ttl=timedelta(hours=services.settings.invite_ttl_hours),
+            created_by="console",
+        )
+        return enrolled.family.id
+
+
+def join_as(
+    services: Services, family_id: int, role: str, out: TextIO
+) -> tuple[Identity, list[Reply]]:
+    """Bind a console identity to the family's member (consenting for the demo if needed)."""
+    who = console_identity(family_id, role)
+    with services.session_factory() as session, session.begin():
+        member = session.scalar(
+            select(Member).where(Member.family_id == family_id, Member.role == role)
+        )
+        if member is not None and member.telegram_user_id == who.user_id:
+            code = None
+        elif member is not None and (member.telegram_user_id or 0) > 0:
+            raise ConsoleError(f"the {role} of family {family_id} uses Telegram; "
+                               "pick another family with --family")
+        else:
+            family = session.get(Family, family_id)
+            assert family is not None
+            code = reissue_invite(
+                session, family, role, services.now(),
+                timedelta(hours=services.settings.invite_ttl_hours),
+            ).code
+    if code is not None:
+        if role == "child" and not _guardian_consented(services, family_id):
+            guardian, _ = join_as(services, family_id, "guardian", io.StringIO())
+            handle_button(services, guardian, "c:yes")
+        return who, show(handle_start(services, who, code), out)
+    return who, []
+
+
+class ConsoleError(Exception):
+    """The console cannot speak for this family member."""
+
+
+def _guardian_consented(services: Services, family_id: int) -> bool:
+    with services.session_factory() as session:
+        consent = session.scalar(
+            select(Member.consent).where(Member.family_id == family_id,
+                                         Member.role == "guardian")
+        )
+        return consent == "given"
+
+
+def show(outcome: Outcome, out: TextIO) -> list[Reply]:
+    if outcome.notice:
+        out.write(f"  ({outcome.notice})\n")
+    for reply in outcome.replies:
+        out.write("\n" + "\n".join(f"마음 > {line}" if n == 0 else f"       {line}"
+                                   for n, line in enumerate(reply.text.splitlines())) + "\n")
+        number = 1
+        for row in reply.buttons:
+            out.write("       " + "   ".join(
+                f"[{number + i}] {button.label}" for i, button in enumerate(row)) + "\n")
+            number += len(row)
+    out.flush()
+    return list(outcome.replies)
+
+
+def chat(services: Services, role: str, *, family_id: int | None = None,
+         read: Callable[[], str] | None = None, out: TextIO = sys.stdout) -> int:
+    """A read-eval-print loop: numbers press the buttons of the last message, /quit ends."""
+    family_id = family_id or ensure_demo_family(services)
+    out.write(f"Maeum console — family {family_id}, speaking as the {role}. "
+              "Type a message, a number to press a button, /help, or /quit.\n")
+    who, opening = join_as(services, family_id, role, out)
+    last_buttons: list[str] = []
+
+    def remember(replies: list[Reply]) -> None:
+        nonlocal last_buttons
+        with_buttons = [r for r in replies if r.buttons]
+        if with_buttons:
+            last_buttons = [b.data for row in with_buttons[-1].buttons for b in row]
+
+    remember(opening)
+    read = read or (lambda: input("나 > "))
+    while True:
+        try:
+            line = read().strip()
+        except (EOFError, KeyboardInterrupt):
+            out.write("\n")
+            return 0
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return 0
+        if line.isdigit() and 1 <= int(line) <= len(last_buttons):
+            outcome = handle_button(services, who, last_buttons[int(line) - 1])
+        elif line.startswith("/start"):
+            outcome = handle_start(services, who, line.partition(" ")[2].strip() or None)
+        elif line.startswith("/"):
+            outcome = handle_command(services, who, line[1:].split()[0].split("@")[0])
+        else:
+            outcome = handle_text(services, who, line)
+        remember(show(outcome, out))

@@ -1,0 +1,1 @@
+"""Telegram handler modules; each exposes `register(application, services)`."""

@@ -1,0 +1,53 @@
+"""The services every channel (Telegram, console, tests) shares, passed in explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.analysis import Analyser, AnalysisLike
+from bot.catalogue import Catalogue
+from bot.settings import Settings
+from models import Message, QuestionnaireResponse, utcnow
+from questionnaires import Instrument
+
+# Called after a family member's free text is stored with its analysis, inside the same
+# transaction: (session, message, analysis, now) -> an escalation outcome or None.
+EscalateMessage = Callable[[Session, Message, AnalysisLike, datetime], Any]
+# Called after a questionnaire is finished and scored: (session, response, now) -> outcome.
+EscalateQuestionnaire = Callable[[Session, QuestionnaireResponse, datetime], Any]
+# Called by the periodic job: (session, now) -> anything (missed check-ins, SLA breaches).
+PeriodicRules = Callable[[Session, datetime], Any]
+
+
+def no_message_escalation(
+    session: Session, message: Message, analysis: AnalysisLike, now: datetime
+) -> None:
+    return None
+
+
+def no_questionnaire_escalation(
+    session: Session, response: QuestionnaireResponse, now: datetime
+) -> None:
+    return None
+
+
+@dataclass
+class Services:
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    catalogue: Catalogue
+    analyser: Analyser
+    guardian_instrument: Instrument
+    clock: Callable[[], datetime] = utcnow
+    escalate_message: EscalateMessage = no_message_escalation
+    escalate_questionnaire: EscalateQuestionnaire = no_questionnaire_escalation
+    periodic_rules: PeriodicRules | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
