@@ -11,6 +11,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.flows import (
+    Button,
     Identity,
     Outcome,
     Reply,
@@ -20,7 +21,7 @@ from bot.flows import (
     handle_text,
 )
 from bot.services import Services
-from models import Family, Member
+from models import Family, Member, OutboxMessage
 from models.enrolment import add_district, enrol_family, reissue_invite
 
 # Console people get negative ids, which Telegram never uses for users.
@@ -105,6 +106,26 @@ def show(outcome: Outcome, out: TextIO) -> list[Reply]:
     return list(outcome.replies)
 
 
+def show_outbox(services: Services, chat_id: int, out: TextIO) -> list[Reply]:
+    """Print what is waiting in the outbox for this console person (safety replies, reminders)."""
+    now = services.now()
+    with services.session_factory() as session, session.begin():
+        rows = list(session.scalars(
+            select(OutboxMessage).where(OutboxMessage.chat_id == chat_id,
+                                        OutboxMessage.status == "pending",
+                                        OutboxMessage.due_at <= now)
+            .order_by(OutboxMessage.id)
+        ))
+        replies = []
+        for row in rows:
+            rows_of_buttons = row.options.get("buttons") or []
+            replies.append(Reply(row.text, tuple(
+                tuple(Button(b["label"], b["data"]) for b in r) for r in rows_of_buttons
+            )))
+            row.status, row.sent_at = "sent", now
+    return show(Outcome(replies), out) if replies else []
+
+
 def chat(services: Services, role: str, *, family_id: int | None = None,
          read: Callable[[], str] | None = None, out: TextIO = sys.stdout) -> int:
     """A read-eval-print loop: numbers press the buttons of the last message, /quit ends."""
@@ -141,3 +162,4 @@ def chat(services: Services, role: str, *, family_id: int | None = None,
         else:
             outcome = handle_text(services, who, line)
         remember(show(outcome, out))
+        remember(show_outbox(services, who.chat_id, out))

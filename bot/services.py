@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.analysis import Analyser, AnalysisLike
 from bot.catalogue import Catalogue
 from bot.settings import Settings
-from models import Message, QuestionnaireResponse, utcnow
+from models import Message, MoodCheckin, QuestionnaireResponse, utcnow
 from questionnaires import Instrument
 
 # Called after a family member's free text is stored with its analysis, inside the same
@@ -20,6 +20,8 @@ from questionnaires import Instrument
 EscalateMessage = Callable[[Session, Message, AnalysisLike, datetime], Any]
 # Called after a questionnaire is finished and scored: (session, response, now) -> outcome.
 EscalateQuestionnaire = Callable[[Session, QuestionnaireResponse, datetime], Any]
+# Called after a child's mood check-in is stored: (session, checkin, now) -> outcome.
+EscalateCheckin = Callable[[Session, MoodCheckin, datetime], Any]
 # Called by the periodic job: (session, now) -> anything (missed check-ins, SLA breaches).
 PeriodicRules = Callable[[Session, datetime], Any]
 
@@ -36,6 +38,10 @@ def no_questionnaire_escalation(
     return None
 
 
+def no_checkin_escalation(session: Session, checkin: MoodCheckin, now: datetime) -> None:
+    return None
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -46,6 +52,7 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     escalate_message: EscalateMessage = no_message_escalation
     escalate_questionnaire: EscalateQuestionnaire = no_questionnaire_escalation
+    escalate_checkin: EscalateCheckin = no_checkin_escalation
     periodic_rules: PeriodicRules | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.flows.intake import acknowledgement, take_in
+from bot.flows.intake import acknowledgement, severity_of, take_in
 from bot.flows.turn import Turn
 from bot.flows.types import Button, Outcome, Reply, buttons
 from models import MoodCheckin
@@ -58,15 +58,17 @@ def on_mood_button(turn: Turn, choice: str) -> Outcome:
     )
     turn.session.add(checkin)
     turn.session.flush()
+    outcome = turn.services.escalate_checkin(turn.session, checkin, turn.now)
+    deliver = severity_of(outcome) is not None
     reply = turn.t(f"mood.reply.{choice}")
     if child_band(turn) == "young":
         turn.clear_state()
-        return Outcome([Reply(reply, replace=True)])
+        return Outcome([Reply(reply, replace=True)], deliver_outbox=deliver)
     turn.set_state(FLOW, "note", {"checkin_id": checkin.id})
     return Outcome([
         Reply(reply, replace=True),
         Reply(turn.t("mood.ask_more"), buttons([Button(turn.t("mood.no_thanks"), "m:done")])),
-    ])
+    ], deliver_outbox=deliver)
 
 
 def on_mood_text(turn: Turn, text: str, telegram_message_id: int | None) -> Outcome | None:
