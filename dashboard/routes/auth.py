@@ -1,0 +1,129 @@
+"""Login, logout and the language switch."""
+
+import secrets
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dashboard.accounts import (
+    InvalidCredentials,
+    LoginThrottled,
+    ThrottlePolicy,
+    authenticate,
+    close_session,
+    open_session,
+    set_language,
+)
+from dashboard.catalogue import LANGUAGES
+from dashboard.deps import SESSION_COOKIE, CheckedOfficer, Config, CsrfFailed, Db, client_ip
+from dashboard.paths import safe_path
+from dashboard.rendering import LANGUAGE_COOKIE, pages
+
+router = APIRouter()
+LOGIN_CSRF_COOKIE = "maeum_login_csrf"
+PUBLIC_PATHS = ("/login",)
+
+
+def _login_page(
+    request: Request,
+    status_code: int = 200,
+    error: str | None = None,
+    next_path: str = "/queue",
+    language: str | None = None,
+) -> HTMLResponse:
+    config = request.app.state.config
+    token = secrets.token_urlsafe(32)
+    response = pages(request).render(
+        request,
+        "login.html",
+        None,
+        status_code=status_code,
+        language=language,
+        error=error,
+        next_path=safe_path(next_path),
+        csrf_token=token,
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=config.cookie_secure,
+        path="/login",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/queue", lang: str | None = None) -> Response:
+    chosen = lang if lang in LANGUAGES else None
+    response = _login_page(request, next_path=next, language=chosen)
+    if chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, samesite="lax", max_age=365 * 24 * 3600)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: Db,
+    config: Config,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/queue",
+) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, csrf_token):
+        raise CsrfFailed()
+    policy = ThrottlePolicy(
+        window=timedelta(minutes=config.login_window_minutes),
+        max_failures_per_username=config.login_max_failures_per_username,
+        max_failures_per_ip=config.login_max_failures_per_ip,
+    )
+    try:
+        officer = authenticate(db, username, password, client_ip(request), policy)
+    except LoginThrottled:
+        return _login_page(request, 429, "login.throttled", next)
+    except InvalidCredentials:
+        return _login_page(request, 401, "login.invalid", next)
+    token = open_session(db, officer.id, client_ip(request), timedelta(hours=config.session_hours))
+    response = RedirectResponse(safe_path(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=config.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=config.cookie_secure,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: Db, officer: CheckedOfficer) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        close_session(db, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/language")
+def change_language(
+    request: Request,
+    db: Db,
+    officer: CheckedOfficer,
+    language: Annotated[str, Form()] = "ko",
+    back: Annotated[str, Form()] = "/queue",
+) -> Response:
+    if language in LANGUAGES:
+        set_language(db, officer.id, language)
+    response = RedirectResponse(safe_path(back), status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 24 * 3600)
+    return response
