@@ -64,7 +64,7 @@ class FakeTelegram:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
+        self._next_update_id = 1
         self._message_ids = itertools.count(1000)
         self.messages: list[Sent] = []  # in the order the bot sent them
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -196,7 +196,9 @@ class FakeTelegram:
 
     def _push(self, update: dict[str, Any]) -> int:
         with self._lock:
-            update_id = update.setdefault("update_id", next(self._update_ids))
+            update_id = update.setdefault("update_id", self._next_update_id)
+            # Like Telegram's, ids only grow (the bot acknowledges by offset).
+            self._next_update_id = max(self._next_update_id, update_id + 1)
             self._updates.append(update)
         return update_id
 
