@@ -7,13 +7,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot import jobs
 from bot.errors import on_error
-from bot.handlers import fallbacks, family
+from bot.handlers import fallbacks, family, officers
 from bot.handlers.common import SERVICES_KEY
 from bot.services import Services
 
 # Registration order matters: earlier modules see an update first. Specific handlers
 # (e.g. officers' commands) go before `family`; `fallbacks` catches what is left.
 HANDLER_MODULES = [
+    officers,
     family,
     fallbacks,
 ]

@@ -36,3 +36,7 @@ class InvalidOutcome(EscalationError):
 
 class InvalidRules(EscalationError):
     """A rule file that cannot be used; the message names the file, the rule and the problem."""
+
+
+class NoRecipient(NotAllowed):
+    """The family member to write to has not joined the bot (no chat to send to)."""

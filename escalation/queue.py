@@ -7,6 +7,7 @@ does not exist for the actor (`CaseNotFound`).
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -15,7 +16,13 @@ from escalation import audit
 from escalation._tx import unit_of_work
 from escalation.actor import Actor
 from escalation.catalogue import text as catalogue_text
-from escalation.errors import CaseAlreadyClaimed, CaseNotFound, InvalidOutcome, NotAllowed
+from escalation.errors import (
+    CaseAlreadyClaimed,
+    CaseNotFound,
+    InvalidOutcome,
+    NoRecipient,
+    NotAllowed,
+)
 from escalation.policy import OUTCOMES, SEVERITIES, EscalationConfig, priority
 from models import (
     AuditEntry,
@@ -159,11 +166,14 @@ def _require_owner_or_supervisor(case: Case, actor: Actor) -> None:
         raise NotAllowed(f"case {case.id} belongs to another officer")
 
 
-def claim_case(session: Session, actor: Actor, case_id: int) -> Case:
+def claim_case(
+    session: Session, actor: Actor, case_id: int, *,
+    now: datetime | None = None,
+) -> Case:
     """Take an open case. Atomic: of many claimers exactly one wins, the others get
     `CaseAlreadyClaimed` (also raised when the actor already owns it)."""
     officer_id = _require_officer(actor)
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work(session):
         _load(session, actor, case_id)
         result = session.execute(
@@ -181,9 +191,12 @@ def claim_case(session: Session, actor: Actor, case_id: int) -> Case:
         return case
 
 
-def release_case(session: Session, actor: Actor, case_id: int) -> Case:
+def release_case(
+    session: Session, actor: Actor, case_id: int, *,
+    now: datetime | None = None,
+) -> Case:
     """Give a claimed case back to the queue (its owner, or a supervisor)."""
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work(session):
         case = _load(session, actor, case_id, lock=True)
         _require_active(case)
@@ -201,9 +214,12 @@ def release_case(session: Session, actor: Actor, case_id: int) -> Case:
         return case
 
 
-def reassign_case(session: Session, actor: Actor, case_id: int, to_officer_id: int) -> Case:
+def reassign_case(
+    session: Session, actor: Actor, case_id: int, to_officer_id: int,
+    *, now: datetime | None = None,
+) -> Case:
     """Hand a case to another active officer of its district (its owner, or a supervisor)."""
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work(session):
         case = _load(session, actor, case_id, lock=True)
         _require_active(case)
@@ -224,14 +240,17 @@ def reassign_case(session: Session, actor: Actor, case_id: int, to_officer_id: i
         return case
 
 
-def add_note(session: Session, actor: Actor, case_id: int, text: str) -> CaseNote:
+def add_note(
+    session: Session, actor: Actor, case_id: int, text: str,
+    *, now: datetime | None = None,
+) -> CaseNote:
     """A note on the case, by anyone of its district (resolved cases included)."""
     text = text.strip()
     if not text:
         raise NotAllowed("a note needs some text")
     if len(text) > MAX_NOTE_CHARS:
         raise NotAllowed(f"a note may have at most {MAX_NOTE_CHARS} characters")
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work(session):
         case = _load(session, actor, case_id)
         note = CaseNote(case_id=case.id, officer_id=actor.officer_id, text=text, created_at=now)
@@ -246,18 +265,19 @@ def add_note(session: Session, actor: Actor, case_id: int, text: str) -> CaseNot
 
 
 def resolve_case(
-    session: Session, actor: Actor, case_id: int, outcome: str, note: str | None = None
+    session: Session, actor: Actor, case_id: int, outcome: str,
+    note: str | None = None, *, now: datetime | None = None,
 ) -> Case:
     """Close the case with one of `OUTCOMES` (its owner, anyone if unclaimed, a supervisor)."""
     if outcome not in OUTCOMES:
         raise InvalidOutcome(outcome)
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work(session):
         case = _load(session, actor, case_id, lock=True)
         _require_active(case)
         _require_owner_or_supervisor(case, actor)
         if note and note.strip():
-            add_note(session, actor, case_id, note)
+            add_note(session, actor, case_id, note, now=now)
         case.status, case.outcome, case.resolved_at, case.updated_at = (
             "resolved", outcome, now, now,
         )
@@ -270,7 +290,8 @@ def resolve_case(
 
 
 def reopen_case(
-    session: Session, actor: Actor, case_id: int, config: EscalationConfig | None = None
+    session: Session, actor: Actor, case_id: int, config: EscalationConfig | None = None,
+    *, now: datetime | None = None,
 ) -> Case:
     """Put a resolved case back in the queue, with a fresh SLA deadline.
 
@@ -278,7 +299,7 @@ def reopen_case(
     triggers went there meanwhile).
     """
     config = config or EscalationConfig()
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work(session):
         case = _load(session, actor, case_id, lock=True)
         if case.status != "resolved":
@@ -329,12 +350,13 @@ def _recipient(session: Session, case: Case, to: str | None) -> Member:
                 None,
             )
     if member is None or member.chat_id is None:
-        raise NotAllowed("that family member has not joined the bot")
+        raise NoRecipient("that family member has not joined the bot")
     return member
 
 
 def message_family(
-    session: Session, actor: Actor, case_id: int, text: str, *, to: str | None = None
+    session: Session, actor: Actor, case_id: int, text: str,
+    *, to: str | None = None, now: datetime | None = None,
 ) -> Message:
     """Write to the family through the bot, as their counsellor; the reply joins the case.
 
@@ -346,7 +368,7 @@ def message_family(
         raise NotAllowed("a message needs some text")
     if len(text) > MAX_FAMILY_MESSAGE_CHARS:
         raise NotAllowed(f"a message may have at most {MAX_FAMILY_MESSAGE_CHARS} characters")
-    now = utcnow()
+    now = now or utcnow()
     with unit_of_work(session):
         case = _load(session, actor, case_id, lock=True)
         _require_active(case)

@@ -138,10 +138,10 @@ def attach_family_reply(session: Session, message: Message, now: datetime) -> in
             Message.member_id == message.member_id,
             Message.kind == "counsellor",
             Message.direction == "out",
-            Message.created_at <= message.created_at,
+            Message.id < message.id,
             Case.status != "resolved",
         )
-        .order_by(Message.created_at.desc(), Message.id.desc())
+        .order_by(Message.id.desc())
         .limit(1)
     ).first()
     if case is None:
