@@ -15,7 +15,7 @@ from escalation.evaluate import (
     evaluate_questionnaire,
 )
 from escalation.periodic import missed_weeks
-from escalation.rules import RuleSet
+from escalation.rules import RuleSet, parse_rules
 from tests.escalation.stubs import analysis
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "escalation" / "rules.yaml"
@@ -52,12 +52,24 @@ def test_parent_crisis_counts_only_from_the_guardian(rules: RuleSet) -> None:
     assert _ids(evaluate_message(rules, crisis, "guardian")) == ["risk:parent_crisis"]
 
 
-def test_emotion_rule_needs_every_emotion_above_its_threshold(rules: RuleSet) -> None:
+def test_emotion_rule_needs_every_emotion_above_its_threshold() -> None:
+    rules = parse_rules({"rules": [{
+        "id": "emotion:child_despair", "severity": "concern", "reason": "despair",
+        "when": {"message": {"speaker": ["child"],
+                             "emotions": {"despair": 0.85, "sadness": 0.6}}},
+    }]}, Path("inline.yaml"))
     despair = analysis(emotions={"despair": 0.9, "sadness": 0.8})
-    assert _ids(evaluate_message(rules, despair, "child")) == ["emotion:child_despair"]
+    matches = evaluate_message(rules, despair, "child")
+    assert _ids(matches) == ["emotion:child_despair"]
+    assert matches[0].evidence["emotions"] == {"despair": 0.9, "sadness": 0.8}
     assert _ids(evaluate_message(rules, despair, "parent")) == []
     bad_day = analysis(emotions={"despair": 0.9, "sadness": 0.3})
     assert evaluate_message(rules, bad_day, "child") == []
+
+
+def test_the_default_despair_rule_is_off_until_emotions_are_calibrated(rules: RuleSet) -> None:
+    despair = analysis(emotions={"despair": 0.95, "sadness": 0.95})
+    assert evaluate_message(rules, despair, "child") == []
 
 
 def test_several_risks_give_urgent_reasons_first(rules: RuleSet) -> None:
