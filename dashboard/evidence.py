@@ -13,7 +13,7 @@ def phrases_from(*evidence: dict[str, Any] | None) -> list[str]:
         for value in (mapping or {}).values():
             items = value if isinstance(value, list) else [value]
             found.extend(p for p in items if isinstance(p, str) and p.strip())
-    return sorted(set(found), key=len, reverse=True)
+    return sorted(set(found), key=lambda phrase: (-len(phrase), phrase))
 
 
 def highlight(text: str, phrases: Iterable[str]) -> Markup:
