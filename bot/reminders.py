@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.catalogue import Catalogue
-from bot.outbox import enqueue
+from bot.outbox_queue import enqueue
 from bot.settings import Settings
 from models import Family, Member, MoodCheckin, QuestionnaireResponse, Reminder
 
@@ -143,7 +143,9 @@ def schedule_reminders(session: Session, settings: Settings, now: datetime) -> i
     return len(rows)
 
 
-def _done(session: Session, reminders: list[Reminder], policy: ReminderPolicy) -> set[int]:
+def _done(
+    session: Session, reminders: list[Reminder], policy: ReminderPolicy, now: datetime
+) -> set[int]:
     """Ids of reminders whose check-in has already happened."""
     done: set[int] = set()
     weekly = [r for r in reminders if r.kind == QUESTIONNAIRE]
@@ -154,7 +156,10 @@ def _done(session: Session, reminders: list[Reminder], policy: ReminderPolicy) -
                 QuestionnaireResponse.status == "completed",
             )
         ).all())
-        done |= {r.id for r in weekly if (r.member_id, r.period) in completed}
+        # A late (second) reminder is also answered by a check-in for the current week.
+        current = _iso_week(now.astimezone(policy.zone).date())
+        done |= {r.id for r in weekly
+                 if (r.member_id, r.period) in completed or (r.member_id, current) in completed}
     daily = [r for r in reminders if r.kind == MOOD]
     if daily:
         earliest = min(policy.at(date.fromisoformat(r.period), time(0)) for r in daily)
@@ -168,17 +173,22 @@ def _done(session: Session, reminders: list[Reminder], policy: ReminderPolicy) -
             moods.setdefault(member_id, []).append(created_at)
         for r in daily:
             start = policy.at(date.fromisoformat(r.period), time(0))
-            if any(start <= at < start + timedelta(days=1) for at in moods.get(r.member_id, [])):
+            if any(start <= at for at in moods.get(r.member_id, [])):
                 done.add(r.id)
     return done
 
 
 def _stale(reminder: Reminder, now: datetime, policy: ReminderPolicy) -> bool:
-    """A reminder for a period that is over is not worth sending any more."""
+    """Reminders more than one period late are not worth sending any more.
+
+    One period of grace lets the gentle second reminder (due a day after the first) go out
+    even when the first came on the period's last day.
+    """
     local_today = now.astimezone(policy.zone).date()
     if reminder.kind == QUESTIONNAIRE:
-        return reminder.period != _iso_week(local_today)
-    return date.fromisoformat(reminder.period) < local_today
+        return reminder.period not in (_iso_week(local_today),
+                                       _iso_week(local_today - timedelta(days=7)))
+    return date.fromisoformat(reminder.period) < local_today - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -207,7 +217,7 @@ def send_due_reminders(
     families = {f.id: f for f in session.scalars(
         select(Family).where(Family.id.in_({m.family_id for m in members.values()}))
     )}
-    done = _done(session, due, policy)
+    done = _done(session, due, policy, now)
     queued = 0
     seconds: list[dict[str, Any]] = []
     for reminder in due:

@@ -18,6 +18,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 BOT_ID = 7_000_000
 BOT_USERNAME = "MaeumTestBot"
@@ -80,7 +81,7 @@ class FakeTelegram:
         app = FastAPI()
 
         @app.post("/bot{token}/{method}")
-        async def call(token: str, method: str, request: Request) -> dict[str, Any]:
+        async def call(token: str, method: str, request: Request) -> JSONResponse:
             form = await request.form()
             raw: dict[str, Any] = {k: v for k, v in form.items()}
             if not raw and request.headers.get("content-type", "").startswith("application/json"):
@@ -89,8 +90,10 @@ class FakeTelegram:
             with self._lock:
                 self.calls.append((method, params))
             if method == "getUpdates":
-                return await self._get_updates(params)
-            return self._answer(method, params)
+                answer = await self._get_updates(params)
+            else:
+                answer = self._answer(method, params)
+            return JSONResponse(answer, status_code=200 if answer["ok"] else answer["error_code"])
 
         return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.catalogue import LANGUAGES
 from bot.flows.turn import Turn
 from bot.flows.types import Button, Outcome, Reply, buttons
+from bot.reminders import cancel_reminders
 from models.enrolment import delete_member_data
 
 DELETE_FLOW = "delete"
@@ -51,6 +52,7 @@ def on_resume(turn: Turn) -> Outcome:
 def on_stop(turn: Turn) -> Outcome:
     assert turn.member is not None
     turn.member.stopped = True
+    cancel_reminders(turn.session, turn.member.id)
     return Outcome([Reply(turn.t("settings.stopped"))])
 
 

@@ -15,7 +15,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.analysis import StandInAnalysis
 from bot.app import build_application
 from bot.composition import build_services
-from bot.outbox import enqueue
+from bot.outbox_queue import enqueue
 from bot.services import Services
 from bot.settings import Settings
 from models import Member, make_engine, make_session_factory
