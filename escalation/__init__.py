@@ -1,6 +1,7 @@
 """Escalation: rules over what is known about a family, cases, and the officers' queue."""
 
 from escalation.actor import Actor
+from escalation.audit import record as record_audit
 from escalation.cases import CaseChange
 from escalation.errors import (
     CaseAlreadyClaimed,
@@ -11,6 +12,8 @@ from escalation.errors import (
     NotAllowed,
 )
 from escalation.notify import CLAIM_CALLBACK_PREFIX
+from escalation.officer_desk import COMMANDS as OFFICER_COMMANDS
+from escalation.officer_desk import DeskReply, Where, handle_claim_button, handle_officer_command
 from escalation.periodic import PeriodicReport, detect_sla_breaches, run_periodic_rules
 from escalation.policy import OUTCOMES, SEVERITIES, EscalationConfig, priority_now
 from escalation.queue import (
@@ -42,6 +45,7 @@ from escalation.service import (
 
 __all__ = [
     "CLAIM_CALLBACK_PREFIX",
+    "OFFICER_COMMANDS",
     "OUTCOMES",
     "SEVERITIES",
     "STATUSES",
@@ -49,6 +53,7 @@ __all__ = [
     "CaseAlreadyClaimed",
     "CaseChange",
     "CaseNotFound",
+    "DeskReply",
     "EscalationConfig",
     "EscalationError",
     "EscalationOutcome",
@@ -58,6 +63,7 @@ __all__ = [
     "PeriodicReport",
     "Rule",
     "RuleSet",
+    "Where",
     "add_note",
     "attach_family_reply",
     "case_audit",
@@ -70,6 +76,8 @@ __all__ = [
     "escalate_message",
     "escalate_questionnaire",
     "get_case",
+    "handle_claim_button",
+    "handle_officer_command",
     "list_cases",
     "load_rules",
     "message_escalator",
@@ -77,6 +85,7 @@ __all__ = [
     "officer_by_telegram_user",
     "priority_now",
     "reassign_case",
+    "record_audit",
     "release_case",
     "reopen_case",
     "resolve_case",

@@ -18,10 +18,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.handlers.common import services_of
 from bot.outbox import deliver_pending
 from bot.services import Services
-from escalation import CLAIM_CALLBACK_PREFIX, EscalationConfig
-from escalation.officer_desk import (
-    COMMANDS,
+from escalation import (
+    CLAIM_CALLBACK_PREFIX,
+    OFFICER_COMMANDS,
     DeskReply,
+    EscalationConfig,
     Where,
     handle_claim_button,
     handle_officer_command,
@@ -91,7 +92,9 @@ async def on_claim_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def register(application: Application, services: Services) -> None:
     """Before the family handlers: officer commands in private chats and officer groups."""
     application.add_handler(
-        CommandHandler(list(COMMANDS), on_officer_command, filters=filters.UpdateType.MESSAGE)
+        CommandHandler(
+            list(OFFICER_COMMANDS), on_officer_command, filters=filters.UpdateType.MESSAGE
+        )
     )
     application.add_handler(
         CallbackQueryHandler(on_claim_button, pattern=rf"^{CLAIM_CALLBACK_PREFIX}\d+$")
