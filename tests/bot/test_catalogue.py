@@ -1,0 +1,44 @@
+"""The message catalogue: both languages complete, placeholders agree, errors name the key."""
+
+import shutil
+
+import pytest
+
+from bot.catalogue import MESSAGES_DIR, CatalogueError, load_catalogue
+
+
+def test_shipped_catalogue_has_the_help_lines_in_both_languages():
+    catalogue = load_catalogue()
+    for language in ("ko", "en"):
+        lines = catalogue.t(language, "help_lines")
+        for number in ("112", "109", "1388", "1577-0199"):
+            assert number in lines
+
+
+def test_unknown_language_falls_back_to_korean():
+    catalogue = load_catalogue()
+    assert catalogue.t("fr", "delete.confirm_no") == "아니요"
+
+
+def test_missing_key_is_named(tmp_path):
+    shutil.copy(MESSAGES_DIR / "ko.yaml", tmp_path / "ko.yaml")
+    text = (MESSAGES_DIR / "en.yaml").read_text(encoding="utf-8")
+    (tmp_path / "en.yaml").write_text(text.replace("  too_long:", "  too_lang:"), "utf-8")
+    with pytest.raises(CatalogueError, match=r"en\.yaml: missing keys: unsupported\.too_long"):
+        load_catalogue(tmp_path)
+
+
+def test_placeholder_mismatch_is_named(tmp_path):
+    shutil.copy(MESSAGES_DIR / "ko.yaml", tmp_path / "ko.yaml")
+    text = (MESSAGES_DIR / "en.yaml").read_text(encoding="utf-8")
+    (tmp_path / "en.yaml").write_text(text.replace("{district}", "{area}"), "utf-8")
+    with pytest.raises(CatalogueError, match=r"consent\.notice_guardian: placeholders"):
+        load_catalogue(tmp_path)
+
+
+def test_yaml_booleans_are_refused(tmp_path):
+    shutil.copy(MESSAGES_DIR / "ko.yaml", tmp_path / "ko.yaml")
+    text = (MESSAGES_DIR / "en.yaml").read_text(encoding="utf-8")
+    (tmp_path / "en.yaml").write_text(text.replace('confirm_no: "No"', "confirm_no: No"), "utf-8")
+    with pytest.raises(CatalogueError, match=r"delete\.confirm_no: expected a non-empty text"):
+        load_catalogue(tmp_path)
