@@ -49,4 +49,10 @@ def build_application(
 
 
 async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands([BotCommand(name, name) for name in MENU])
+    """The command menu, in Korean by default and in English for English clients."""
+    catalogue = application.bot_data[SERVICES_KEY].catalogue
+    for language, code in (("ko", None), ("en", "en")):
+        await application.bot.set_my_commands(
+            [BotCommand(name, catalogue.t(language, f"menu.{name}")) for name in MENU],
+            language_code=code,
+        )
