@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 11:28:15.886563
+Create Date: 2026-11-22 11:48:29.841459
 """
 from alembic import op
 import sqlalchemy as sa
@@ -105,7 +105,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_district_owner', ['district_id', 'claimed_by_id', 'status', 'priority'], unique=False)
+        batch_op.create_index('ix_cases_district_priority', ['district_id', 'priority'], unique=False)
+        batch_op.create_index('ix_cases_district_severity', ['district_id', 'severity', 'status', 'priority'], unique=False)
         batch_op.create_index('ix_cases_district_status_priority', ['district_id', 'status', 'priority'], unique=False)
+        batch_op.create_index('ix_cases_district_status_resolved', ['district_id', 'status', 'resolved_at'], unique=False)
         batch_op.create_index('uq_cases_open_family_reason', ['family_id', 'reason_id'], unique=True, sqlite_where=sa.text("status != 'resolved'"), postgresql_where=sa.text("status != 'resolved'"))
 
     op.create_table('members',
@@ -405,7 +409,11 @@ def downgrade() -> None:
     op.drop_table('members')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('uq_cases_open_family_reason', sqlite_where=sa.text("status != 'resolved'"), postgresql_where=sa.text("status != 'resolved'"))
+        batch_op.drop_index('ix_cases_district_status_resolved')
         batch_op.drop_index('ix_cases_district_status_priority')
+        batch_op.drop_index('ix_cases_district_severity')
+        batch_op.drop_index('ix_cases_district_priority')
+        batch_op.drop_index('ix_cases_district_owner')
 
     op.drop_table('cases')
     with op.batch_alter_table('officers', schema=None) as batch_op:
