@@ -27,7 +27,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal, no token needed")
     chat.add_argument("--as", dest="role", choices=("parent", "child"), default="parent")
-    chat.add_argument("--family", type=int, help="family id (default: the first, or a demo one)")
+    chat.add_argument("--family", type=int,
+                      help="family id (default: the demo family, created on first use)")
     chat.set_defaults(handler=_chat)
 
     family = commands.add_parser("family", help="families")
@@ -130,12 +131,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
           "Starting what works without it: the console channel"
           + (" and the officers' dashboard." if dashboard else "."))
     if sys.stdin.isatty():
-        from bot.console import chat, ensure_demo_family
+        from bot.console import ConsoleError, chat, ensure_demo_family
 
         family_id = ensure_demo_family(services)
         print(f"You are the parent of demo family {family_id}. Try /checkin; "
               "`maeum chat --as child` talks as the child.\n")
-        return chat(services, "guardian", family_id=family_id)
+        try:
+            return chat(services, "guardian", family_id=family_id)
+        except ConsoleError as error:
+            print(error, file=sys.stderr)
+            return 1
     if dashboard is not None:
         print("No terminal attached: serving the dashboard until stopped (Ctrl-C).")
         dashboard.join()

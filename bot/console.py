@@ -21,7 +21,7 @@ from bot.flows import (
     handle_text,
 )
 from bot.services import Services
-from models import Family, Member, OutboxMessage
+from models import District, Family, Member, OutboxMessage
 from models.enrolment import add_district, enrol_family, reissue_invite
 
 # Console people get negative ids, which Telegram never uses for users.
@@ -35,9 +35,12 @@ def console_identity(family_id: int, role: str) -> Identity:
 
 
 def ensure_demo_family(services: Services, child_age: int = 9) -> int:
-    """The first family, or a demo one (district "demo") when the database has none."""
+    """The demo district's family, created on first use (real families are never borrowed)."""
     with services.session_factory() as session, session.begin():
-        family = session.scalar(select(Family).order_by(Family.id).limit(1))
+        family = session.scalar(
+            select(Family).join(District).where(District.code == DEMO_DISTRICT)
+            .order_by(Family.id).limit(1)
+        )
         if family is not None:
             return family.id
         add_district(session, DEMO_DISTRICT, "Demo district")
