@@ -1,7 +1,8 @@
 """The periodic job: time-based rules (missed check-ins, mood streaks) and SLA breaches."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,14 +18,24 @@ from escalation.service import (
     EscalationOutcome,
     apply_triggers,
     escalate_checkin,
-    mood_window,
     trigger_for,
 )
-from models import Case, Family, Member, MoodCheckin, Officer, QuestionnaireResponse
+from models import (
+    AuditEntry,
+    Case,
+    CaseTrigger,
+    Family,
+    Member,
+    MoodCheckin,
+    Officer,
+    QuestionnaireResponse,
+)
 
 PERIODIC = Actor.system("periodic")
-# Mood streaks are looked for among children who checked in this recently.
-MOOD_LOOKBACK = timedelta(days=60)
+MISSED_CHECKED = "missed_checkins_counted"
+# The periodic mood check looks again at check-ins this recent (the bot evaluates each one
+# as it arrives; this only catches check-ins stored some other way).
+MOOD_SAFETY_NET = timedelta(minutes=15)
 
 
 @dataclass
@@ -58,51 +69,98 @@ def missed_weeks(last_answered: str | None, joined: str, current: str) -> tuple[
     return max(weeks, 0), start
 
 
-def _members_with_last_answer(
-    session: Session, role: str
-) -> list[tuple[Member, Family, str | None]]:
+def _silent_members(
+    session: Session, role: str, current: str, min_weeks: int, timezone: str
+) -> list[tuple[int, int, datetime, str | None]]:
+    """(member, family, joined_at, last answered week) of the members who may have missed
+    at least `min_weeks`: filtered in SQL, so a tick over 50,000 families stays cheap."""
+    # missed >= W  <=>  the counting start is no later than `cutoff` (see `missed_weeks`).
+    cutoff_monday = week_monday(current) - timedelta(weeks=min_weeks + 1)
+    cutoff = iso_week(cutoff_monday)
+    joined_before = datetime.combine(
+        cutoff_monday + timedelta(weeks=1), datetime.min.time(), ZoneInfo(timezone)
+    )
     if role == "guardian":
         answered = (
-            select(QuestionnaireResponse.member_id, func.max(QuestionnaireResponse.week))
+            select(QuestionnaireResponse.member_id.label("member_id"),
+                   func.max(QuestionnaireResponse.week).label("week"))
             .where(QuestionnaireResponse.status == "completed")
             .group_by(QuestionnaireResponse.member_id)
-        )
+        ).subquery()
     else:
-        answered = select(MoodCheckin.member_id, func.max(MoodCheckin.week)).group_by(
-            MoodCheckin.member_id
-        )
-    last = {member_id: week for member_id, week in session.execute(answered)}
-    members = session.execute(
-        select(Member, Family)
+        answered = (
+            select(MoodCheckin.member_id.label("member_id"),
+                   func.max(MoodCheckin.week).label("week"))
+            .group_by(MoodCheckin.member_id)
+        ).subquery()
+    rows = session.execute(
+        select(Member.id, Member.family_id, Member.joined_at, answered.c.week)
         .join(Family, Family.id == Member.family_id)
+        .outerjoin(answered, answered.c.member_id == Member.id)
         .where(
             Member.role == role,
             Member.consent == "given",
-            Member.joined_at.is_not(None),
+            Member.joined_at < joined_before,
             Member.paused.is_(False),
             Member.stopped.is_(False),
             Family.status == "active",
+            (answered.c.week.is_(None)) | (answered.c.week <= cutoff),
         )
         .order_by(Member.id)
     ).all()
-    return [(m, f, last.get(m.id)) for m, f in members]
+    return [(m, f, joined, week) for m, f, joined, week in rows]
+
+
+def _attached_keys(session: Session, rule_ids: list[str]) -> set[tuple[int, str]]:
+    """(family, key) of the time-based findings already attached to open cases."""
+    rows = session.execute(
+        select(Case.family_id, CaseTrigger.evidence)
+        .join(CaseTrigger, CaseTrigger.case_id == Case.id)
+        .where(Case.status != "resolved", CaseTrigger.rule_id.in_(rule_ids))
+    ).all()
+    return {(family_id, evidence.get("key")) for family_id, evidence in rows}
+
+
+def _checked_today(session: Session, now: datetime, timezone: str) -> bool:
+    """Missed check-ins are counted in whole weeks: once a (local) day is enough, and the
+    bot's frequent ticks stay cheap. The audit log remembers the last count."""
+    midnight = datetime.combine(local_date(now, timezone), time.min, ZoneInfo(timezone))
+    query = select(AuditEntry.id).where(
+        AuditEntry.case_id.is_(None),
+        AuditEntry.at >= midnight,
+        AuditEntry.at <= now,
+        AuditEntry.action == MISSED_CHECKED,
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 def _missed_checkins(
     session: Session, rules: RuleSet, now: datetime, config: EscalationConfig
 ) -> list[EscalationOutcome]:
+    missed_rules = rules.of_kind("missed_checkins")
+    if not missed_rules:
+        return []
     current = iso_week(local_date(now, config.timezone))
-    roles = {r.when.missed_checkins.role for r in rules.of_kind("missed_checkins")
-             if r.when.missed_checkins}
     found: list[tuple[int, str, int, str]] = []  # family, role, missed weeks, since week
     with unit_of_work(session):
-        for role in sorted(roles):
-            for member, family, last in _members_with_last_answer(session, role):
-                assert member.joined_at is not None
-                joined = iso_week(local_date(member.joined_at, config.timezone))
+        if _checked_today(session, now, config.timezone):
+            return []
+        audit.record(session, PERIODIC, MISSED_CHECKED, at=now, detail={"week": current})
+        attached = _attached_keys(session, [r.id for r in missed_rules])
+        by_role: dict[str, int] = {}
+        for rule in missed_rules:
+            assert rule.when.missed_checkins is not None
+            condition = rule.when.missed_checkins
+            by_role[condition.role] = min(by_role.get(condition.role, 99), condition.weeks)
+        for role, min_weeks in sorted(by_role.items()):
+            for _member, family_id, joined_at, last in _silent_members(
+                session, role, current, min_weeks, config.timezone
+            ):
+                joined = iso_week(local_date(joined_at, config.timezone))
                 count, since = missed_weeks(last, joined, current)
-                if evaluate_missed(rules, role, count):
-                    found.append((family.id, role, count, since))
+                key = f"missed:{role}:{since}"
+                if evaluate_missed(rules, role, count) and (family_id, key) not in attached:
+                    found.append((family_id, role, count, since))
     outcomes = []
     for family_id, role, count, since in found:
         # One small transaction per family; the same silence keeps the same key, so
@@ -126,17 +184,23 @@ def _missed_checkins(
 def _mood_streaks(
     session: Session, rules: RuleSet, now: datetime, config: EscalationConfig
 ) -> list[EscalationOutcome]:
-    if mood_window(rules) == 0:
+    """A safety net: the bot evaluates mood rules as each check-in arrives, in the same
+    transaction; this looks again at the last few minutes' check-ins, newest per child."""
+    mood_rules = rules.of_kind("moods")
+    if not mood_rules:
         return []
     newest = (
         select(func.max(MoodCheckin.id))
-        .where(MoodCheckin.created_at >= now - MOOD_LOOKBACK)
+        .where(MoodCheckin.created_at >= now - MOOD_SAFETY_NET)
         .group_by(MoodCheckin.member_id)
     )
     with unit_of_work(session):
         checkin_ids = list(session.scalars(newest))
+        attached = {key for _, key in _attached_keys(session, [r.id for r in mood_rules])}
     outcomes = []
     for checkin_id in sorted(checkin_ids):
+        if f"checkin:{checkin_id}" in attached:
+            continue
         with unit_of_work(session):
             checkin = session.get(MoodCheckin, checkin_id)
             assert checkin is not None

@@ -383,3 +383,36 @@ def test_concurrent_disclosures_on_sqlite_open_exactly_one_case(sqlite_url: str)
 @pytest.mark.postgres
 def test_concurrent_disclosures_on_postgres_open_exactly_one_case(postgres_url: str) -> None:
     _escalate_concurrently(postgres_url, 8)
+
+
+def test_periodic_run_catches_a_mood_streak_stored_without_the_hook(
+    session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
+) -> None:
+    with session_factory() as session, session.begin():
+        for day, mood in enumerate(["scared", "sad", "happy", "sad"]):
+            _checkin(session, family_id, mood, NOW + timedelta(days=day))
+    soon = NOW + timedelta(days=3, minutes=5)
+    with session_factory() as session:
+        report = run_periodic_rules(session, rules, soon, config=CONFIG)
+        rule_ids = [c.rule_id for o in report.outcomes for c in o.changes]
+        assert rule_ids.count("moods:sad_or_scared") == 1
+        again = run_periodic_rules(session, rules, soon + timedelta(minutes=1), config=CONFIG)
+        assert "moods:sad_or_scared" not in [c.rule_id for o in again.outcomes for c in o.changes]
+        [case] = [c for c in _cases(session) if c.reason_id == "child_distress"]
+        assert len(case.triggers) == 1
+
+
+def test_periodic_missed_checkins_skip_paused_members_and_recent_joiners(
+    session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
+) -> None:
+    with session_factory() as session, session.begin():
+        family = session.get(f.Family, family_id)
+        assert family is not None
+        f.member(session, family, "guardian").paused = True
+        child = f.member(session, family, "child")
+        child.joined_at = datetime(2026, 11, 4, tzinfo=UTC)  # W45: W46, W47 missed by W48
+    monday_w48 = datetime(2026, 11, 23, 1, tzinfo=UTC)
+    with session_factory() as session:
+        assert run_periodic_rules(session, rules, monday_w48, config=CONFIG).outcomes == []
+        later = run_periodic_rules(session, rules, monday_w48 + timedelta(weeks=1), config=CONFIG)
+        assert [c.rule_id for o in later.outcomes for c in o.changes] == ["missed:child"]
