@@ -32,6 +32,8 @@ from models import Case, District, Officer, ProcessedUpdate
 
 COMMANDS = ("queue", "case", "claim", "note", "resolve", "msg")
 QUEUE_LINES = 10
+# `/msg 12 guardian text` writes to the guardian; by default, to whoever spoke in the case.
+RECIPIENTS = {"child": "child", "아이": "child", "guardian": "guardian", "보호자": "guardian"}
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,10 @@ class _Desk:
 
     def msg(self, args: list[str]) -> DeskReply:
         case_id = int(args[0])
+        to = RECIPIENTS.get(args[1].lower()) if len(args) > 2 else None
+        words = args[2:] if to else args[1:]
         queue.message_family(
-            self.session, self.actor, case_id, " ".join(args[1:]), now=self.now
+            self.session, self.actor, case_id, " ".join(words), to=to, now=self.now
         )
         return DeskReply(self.t("desk_sent", case_id=case_id), deliver_outbox=True)
 

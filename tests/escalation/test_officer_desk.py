@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from escalation import EscalationConfig
 from escalation.officer_desk import Where, handle_claim_button, handle_officer_command
-from models import CaseNote, ProcessedUpdate
+from models import CaseNote, Message, ProcessedUpdate
 from tests.escalation import factories as f
 from tests.escalation.factories import NOW
 
@@ -88,3 +88,15 @@ def test_the_claim_button_marks_the_alert_with_its_owner(
     assert [b["text"] for b in reply.edit_buttons[0]] == ["대시보드에서 열기"]
     again = handle_claim_button(session_factory, CONFIG, where, case_id, "🚨 alert", NOW)
     assert again.notice is not None and "이미 맡고 계세요" in again.notice
+
+
+def test_msg_can_name_the_guardian_and_refuses_one_who_never_joined(
+    session_factory: sessionmaker[Session], case_id: int
+) -> None:
+    reply = _run(session_factory, Where(11, 11, False), f"msg {case_id} 보호자 안녕하세요")
+    assert "아직 봇에 연결되지 않았어요" in reply
+    sent = _run(session_factory, Where(11, 11, False), f"msg {case_id} 아이 안녕, 선생님이야")
+    assert "메시지를 보냈어요" in sent
+    with session_factory() as session:
+        message = session.scalars(select(Message).where(Message.kind == "counsellor")).one()
+        assert message.text == "안녕, 선생님이야"
