@@ -9,7 +9,7 @@ does not exist for the actor (`CaseNotFound`).
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, false, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from escalation import audit
@@ -47,7 +47,7 @@ def _scoped(query: Select[tuple[Case]], actor: Actor) -> Select[tuple[Case]]:
     if actor.sees_all_districts:
         return query
     if actor.district_id is None:
-        return query.where(False)  # type: ignore[arg-type]
+        return query.where(false())
     return query.where(Case.district_id == actor.district_id)
 
 

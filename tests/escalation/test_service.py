@@ -416,3 +416,19 @@ def test_periodic_missed_checkins_skip_paused_members_and_recent_joiners(
         assert run_periodic_rules(session, rules, monday_w48, config=CONFIG).outcomes == []
         later = run_periodic_rules(session, rules, monday_w48 + timedelta(weeks=1), config=CONFIG)
         assert [c.rule_id for o in later.outcomes for c in o.changes] == ["missed:child"]
+
+
+def test_the_safety_reply_speaks_the_members_language(
+    session_factory: sessionmaker[Session], rules: RuleSet
+) -> None:
+    with session_factory() as session, session.begin():
+        district = f.district(session, chat_id=None)
+        family = f.family(session, district, child_chat=601, language="en")
+        message = f.message(session, family, "child", "my dad hits me")
+        outcome = escalate_message(session, rules, message, HIT, NOW, config=CONFIG)
+    assert outcome is not None and outcome.safety_text is not None
+    assert outcome.safety_text.startswith("Thank you for telling me")
+    with session_factory() as session:
+        [safety] = _outbox(session)  # no officer group in this district: no alert
+        assert (safety.chat_id, safety.kind) == (601, "safety")
+        assert "Youth counselling: 1388" in safety.text
