@@ -17,6 +17,7 @@ from dashboard.passwords import (
 from models import District, LoginAttempt, Officer, OfficerSession, utcnow
 
 ROLES = ("officer", "supervisor", "admin")
+MIN_PASSWORD_LENGTH = 10
 
 
 class InvalidCredentials(Exception):
@@ -25,6 +26,10 @@ class InvalidCredentials(Exception):
 
 class LoginThrottled(Exception):
     """Too many failed logins for this username or from this address; try again later."""
+
+
+class WeakPassword(Exception):
+    """A new password shorter than MIN_PASSWORD_LENGTH or the same as the old one."""
 
 
 class UnknownDistrict(Exception):
@@ -55,6 +60,7 @@ class SignedInOfficer:
     language: str
     csrf_token: str
     session_id: int
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -164,6 +170,7 @@ def find_session(
             language=officer.language,
             csrf_token=officer_session.csrf_token,
             session_id=officer_session.id,
+            must_change_password=officer.must_change_password,
         )
 
 
@@ -171,6 +178,25 @@ def close_session(session: Session, token: str) -> None:
     with session.begin():
         session.execute(
             delete(OfficerSession).where(OfficerSession.token_hash == token_hash(token))
+        )
+
+
+def change_password(
+    session: Session, officer_id: int, session_id: int, current: str, new: str
+) -> None:
+    """Set a new password after checking the current one; other sessions are signed out."""
+    if len(new) < MIN_PASSWORD_LENGTH or new == current:
+        raise WeakPassword()
+    with session.begin():
+        officer = session.get(Officer, officer_id)
+        if officer is None or not verify_password(officer.password_hash, current):
+            raise InvalidCredentials(str(officer_id))
+        officer.password_hash = hash_password(new)
+        officer.must_change_password = False
+        session.execute(
+            delete(OfficerSession).where(
+                OfficerSession.officer_id == officer_id, OfficerSession.id != session_id
+            )
         )
 
 

@@ -30,6 +30,7 @@ class Overview:
     window_days: int
     opened_in_window: int
     breached_in_window: int
+    pending_in_window: int  # unclaimed and not yet due: neither kept nor breached so far
     median_claim: timedelta | None
     median_resolve: timedelta | None
     weekly: list[WeekRate]
@@ -85,6 +86,7 @@ def overview(
         breached = sum(
             1 for _o, c, _r, d in timings if (c is None and d < now) or (c is not None and c > d)
         )
+        pending = sum(1 for _o, c, _r, d in timings if c is None and d >= now)
         weeks = _weeks(now, WEEKS, timezone)
         weekly = _weekly(session, officer, weeks)
     return Overview(
@@ -93,6 +95,7 @@ def overview(
         window_days=WINDOW_DAYS,
         opened_in_window=len(timings),
         breached_in_window=breached,
+        pending_in_window=pending,
         median_claim=median(claims) if claims else None,
         median_resolve=median(resolves) if resolves else None,
         weekly=weekly,

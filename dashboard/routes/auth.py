@@ -8,16 +8,27 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboard.accounts import (
+    MIN_PASSWORD_LENGTH,
     InvalidCredentials,
     LoginThrottled,
     ThrottlePolicy,
+    WeakPassword,
     authenticate,
+    change_password,
     close_session,
     open_session,
     set_language,
 )
 from dashboard.catalogue import LANGUAGES
-from dashboard.deps import SESSION_COOKIE, CheckedOfficer, Config, CsrfFailed, Db, client_ip
+from dashboard.deps import (
+    SESSION_COOKIE,
+    CheckedOfficer,
+    Config,
+    CsrfFailed,
+    Db,
+    Officer,
+    client_ip,
+)
 from dashboard.paths import safe_path
 from dashboard.rendering import LANGUAGE_COOKIE, pages
 
@@ -90,6 +101,10 @@ def login(
         return _login_page(request, 429, "login.throttled", next)
     except InvalidCredentials:
         return _login_page(request, 401, "login.invalid", next)
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES and chosen != officer.language:
+        # The language picked on the login page is the officer's latest explicit choice.
+        set_language(db, officer.id, chosen)
     token = open_session(db, officer.id, client_ip(request), timedelta(hours=config.session_hours))
     response = RedirectResponse(safe_path(next), status_code=303)
     response.set_cookie(
@@ -127,3 +142,40 @@ def change_language(
     response = RedirectResponse(safe_path(back), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 24 * 3600)
     return response
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(request: Request, officer: Officer) -> HTMLResponse:
+    return pages(request).render(request, "password.html", officer, section="account")
+
+
+@router.post("/account/password")
+def password_change(
+    request: Request,
+    db: Db,
+    officer: CheckedOfficer,
+    current: Annotated[str, Form()] = "",
+    new: Annotated[str, Form()] = "",
+    repeat: Annotated[str, Form()] = "",
+) -> Response:
+    error = None
+    if new != repeat:
+        error = "password.mismatch"
+    else:
+        try:
+            change_password(db, officer.id, officer.session_id, current, new)
+        except WeakPassword:
+            error = "password.weak"
+        except InvalidCredentials:
+            error = "password.wrong"
+    if error:
+        return pages(request).render(
+            request,
+            "password.html",
+            officer,
+            status_code=422,
+            section="account",
+            error=error,
+            min_length=MIN_PASSWORD_LENGTH,
+        )
+    return RedirectResponse("/queue?notice=password_changed", status_code=303)

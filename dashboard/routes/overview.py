@@ -33,14 +33,15 @@ def overview_page(request: Request, db: Db, config: Config, officer: Supervisor)
         ],
         title=t("overview.open_cases"),
     )
-    met = figures.opened_in_window - figures.breached_in_window
+    met = figures.opened_in_window - figures.breached_in_window - figures.pending_in_window
     sla_chart = bar_chart(
         [
             Bar(t("overview.sla_met"), met, "bar bar-ok"),
             Bar(t("overview.sla_breached"), figures.breached_in_window, "bar bar-overdue"),
+            Bar(t("overview.sla_pending"), figures.pending_in_window, "bar bar-pending"),
         ],
         title=t("overview.sla"),
-        width=300,
+        width=360,
     )
     rates_chart = line_chart(
         [w.week.split("-")[-1] for w in figures.weekly],

@@ -16,6 +16,7 @@ NOTICES = {
     "released": "notice.released",
     "already_claimed": "notice.already_claimed",
     "not_allowed": "notice.not_allowed",
+    "password_changed": "notice.password_changed",
 }
 
 

@@ -182,3 +182,34 @@ def test_the_first_admin_is_created_once_and_can_log_in(
     with TestClient(create_app(session_factory, config)) as client:
         assert _attempt(client, "admin", password) == 303
         assert "사례 대기열" in client.get("/queue").text
+
+
+def test_an_officer_replaces_the_one_time_password_and_other_sessions_end(
+    client: TestClient, app: object, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory() as session, session.begin():
+        session.execute(
+            update(Officer).where(Officer.username == "kim").values(must_change_password=True)
+        )
+    with TestClient(app) as elsewhere:  # type: ignore[arg-type]
+        login(elsewhere, "kim")
+        csrf = login(client, "kim")
+        assert "일회용 비밀번호" in client.get("/queue").text
+        weak = client.post(
+            "/account/password",
+            data={"csrf_token": csrf, "current": PASSWORD, "new": "short", "repeat": "short"},
+        )
+        assert weak.status_code == 422
+        response = client.post(
+            "/account/password",
+            data={
+                "csrf_token": csrf,
+                "current": PASSWORD,
+                "new": "my own passphrase",
+                "repeat": "my own passphrase",
+            },
+        )
+        assert "비밀번호를 바꿨습니다" in response.text
+        assert "일회용 비밀번호" not in response.text
+        assert elsewhere.get("/queue", follow_redirects=False).status_code == 303
+    assert _attempt(client, "kim", "my own passphrase") == 303

@@ -99,3 +99,30 @@ def test_officer_claims_notes_and_resolves_a_case_in_the_browser(
         ).all()
         assert [a for a in actions if a != "view"] == ["open", "claim", "note", "resolve"]
         assert "view" in actions
+
+
+def test_supervisor_enrols_a_family_and_reads_the_overview_in_the_browser(
+    page: object, world: World, artifacts_dir: Path
+) -> None:
+    p = page
+    p.goto("/login?lang=en")  # type: ignore[attr-defined]
+    p.fill("input[name=username]", "park")  # type: ignore[attr-defined]
+    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    p.click("button[type=submit]")  # type: ignore[attr-defined]
+    p.wait_for_url("**/queue")  # type: ignore[attr-defined]
+    p.click("a[href='/families']")  # type: ignore[attr-defined]
+    p.click("a[href='/families/new']")  # type: ignore[attr-defined]
+    p.fill("input[name=child_alias]", "해님반 지우")  # type: ignore[attr-defined]
+    p.fill("input[name=child_age]", "6")  # type: ignore[attr-defined]
+    p.click("button[type=submit]")  # type: ignore[attr-defined]
+    p.wait_for_url("**notice=enrolled")  # type: ignore[attr-defined]
+    assert p.locator(".invite-card svg").count() == 2  # type: ignore[attr-defined]
+    links = p.locator(".invite-link a").all_inner_texts()  # type: ignore[attr-defined]
+    assert all(link.startswith("https://t.me/MaeumTestBot?start=") for link in links)
+    _shot(p, artifacts_dir, "05-family-invites")
+
+    p.click("a[href='/overview']")  # type: ignore[attr-defined]
+    p.wait_for_url("**/overview")  # type: ignore[attr-defined]
+    assert p.locator("svg.chart").count() == 3  # type: ignore[attr-defined]
+    assert "Open urgent cases" in p.content()  # type: ignore[attr-defined]
+    _shot(p, artifacts_dir, "06-overview")

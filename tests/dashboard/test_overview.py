@@ -40,6 +40,7 @@ def test_overview_counts_open_and_overdue_cases_of_the_district(
     assert figures.open_by_severity == {"urgent": 1, "concern": 1}  # Mapo's case not counted
     assert figures.overdue_by_severity == {"urgent": 1}
     assert figures.breached_in_window == 1
+    assert figures.pending_in_window == 1  # the concern case is not due yet
 
 
 def test_median_times_to_claim_and_resolve(
