@@ -74,6 +74,7 @@ class AuditView:
     action: str
     source: str
     detail: dict[str, Any]
+    repeats: int = 1  # consecutive openings by the same officer, shown once
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,19 @@ def _actor_name(label: str, names: dict[int, str]) -> str:
     if label.startswith("officer:") and label[8:].isdigit():
         return names.get(int(label[8:]), label)
     return label
+
+
+def _audit_lines(entries: list[AuditEntry], names: dict[int, str]) -> list[AuditView]:
+    """The trail as officers read it: repeated openings by the same person collapse into one."""
+    lines: list[AuditView] = []
+    for e in entries:
+        actor = _actor_name(e.actor, names)
+        last = lines[-1] if lines else None
+        if last and e.action == "view" == last.action and last.actor == actor:
+            lines[-1] = AuditView(e.at, actor, e.action, e.source, e.detail, last.repeats + 1)
+        else:
+            lines.append(AuditView(e.at, actor, e.action, e.source, e.detail))
+    return lines
 
 
 def _triggers(session: Session, case: Case) -> tuple[list[TriggerView], set[int]]:
@@ -322,10 +336,7 @@ def case_page(
                 )
                 for n in notes
             ],
-            audit=[
-                AuditView(e.at, _actor_name(e.actor, names), e.action, e.source, e.detail)
-                for e in entries
-            ],
+            audit=_audit_lines(entries, names),
             questionnaire_chart=chart,
             questionnaire_rows=responses,
             moods=_moods(session, case, zone),

@@ -9,14 +9,21 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from dashboard import DashboardConfig
 from models import AuditEntry, Case, CaseNote
 from tests.dashboard.live import CHROMIUM, CHROMIUM_ARGS, serving
-from tests.dashboard.world import PASSWORD, World
+from tests.dashboard.world import PASSWORD, World, add_family_with_case
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian chromium"),
 ]
+
+
+@pytest.fixture
+def config() -> DashboardConfig:
+    # The queue refreshes itself every 2 s here, so a test can watch it happen.
+    return DashboardConfig(secret_key="test", bot_username="MaeumTestBot", queue_refresh_seconds=2)
 
 
 @pytest.fixture
@@ -126,3 +133,30 @@ def test_supervisor_enrols_a_family_and_reads_the_overview_in_the_browser(
     assert p.locator("svg.chart").count() == 3  # type: ignore[attr-defined]
     assert "Open urgent cases" in p.content()  # type: ignore[attr-defined]
     _shot(p, artifacts_dir, "06-overview")
+
+
+def test_the_queue_shows_a_new_case_without_reloading(
+    page: object, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    p = page
+    p.goto("/login")  # type: ignore[attr-defined]
+    p.fill("input[name=username]", "kim")  # type: ignore[attr-defined]
+    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    p.click("button[type=submit]")  # type: ignore[attr-defined]
+    p.wait_for_url("**/queue")  # type: ignore[attr-defined]
+    assert p.locator("#queue-body tr").count() == 2  # type: ignore[attr-defined]
+    p.evaluate("window.__same_page = true")  # type: ignore[attr-defined]
+    with session_factory() as session, session.begin():
+        add_family_with_case(
+            session,
+            "gangnam",
+            "새싹반 하윤",
+            4,
+            "집에 아무도 없어 배고파",
+            severity="urgent",
+            rule_id="risk_neglect",
+            reason="방임 신호",
+        )
+    p.locator("#queue-body tr").nth(2).wait_for(timeout=8000)  # type: ignore[attr-defined]
+    assert "새싹반 하윤" in p.locator("#queue-body").inner_text()  # type: ignore[attr-defined]
+    assert p.evaluate("window.__same_page") is True  # type: ignore[attr-defined]
