@@ -130,8 +130,9 @@ def show_outbox(services: Services, chat_id: int, out: TextIO) -> list[Reply]:
 
 
 def chat(services: Services, role: str, *, family_id: int | None = None,
-         read: Callable[[], str] | None = None, out: TextIO = sys.stdout) -> int:
+         read: Callable[[], str] | None = None, out: TextIO | None = None) -> int:
     """A read-eval-print loop: numbers press the buttons of the last message, /quit ends."""
+    out = out or sys.stdout
     family_id = family_id or ensure_demo_family(services)
     out.write(f"Maeum console — family {family_id}, speaking as the {role}. "
               "Type a message, a number to press a button, /help, or /quit.\n")

@@ -43,6 +43,26 @@ def enqueue(
     )
 
 
+def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Queue many messages at once (same fields as `enqueue`; duplicates by key are ignored)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = [
+        {"dedupe_key": r["dedupe_key"], "chat_id": r["chat_id"], "text": r["text"],
+         "kind": r["kind"], "family_id": r.get("family_id"),
+         "options": {"buttons": r["buttons"]} if r.get("buttons") else {},
+         "due_at": r["due_at"], "status": "pending", "attempts": 0, "created_at": r["due_at"]}
+        for r in rows
+    ]
+    for start in range(0, len(values), 1000):
+        session.execute(
+            insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+            values[start:start + 1000],
+        )
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int

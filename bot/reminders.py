@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.catalogue import Catalogue
-from bot.outbox_queue import enqueue
+from bot.outbox_queue import enqueue_many
 from bot.settings import Settings
 from models import Family, Member, MoodCheckin, QuestionnaireResponse, Reminder
 
@@ -220,6 +220,7 @@ def send_due_reminders(
     done = _done(session, due, policy, now)
     queued = 0
     seconds: list[dict[str, Any]] = []
+    messages: list[dict[str, Any]] = []
     for reminder in due:
         member = members[reminder.member_id]
         family = families[member.family_id]
@@ -232,14 +233,14 @@ def send_due_reminders(
         order = "first" if reminder.attempt == 1 else "second"
         start = "start_questionnaire" if reminder.kind == QUESTIONNAIRE else "start_mood"
         action = "go:checkin" if reminder.kind == QUESTIONNAIRE else "go:mood"
-        enqueue(
-            session, dedupe_key=f"reminder:{reminder.id}", chat_id=member.chat_id,
-            text=catalogue.t(member.language, f"reminder.{reminder.kind}_{order}"),
-            kind="reminder", family_id=member.family_id,
-            buttons=[[{"label": catalogue.t(member.language, f"reminder.{start}"),
-                       "data": action}]],
-            due_at=now,
-        )
+        messages.append({
+            "dedupe_key": f"reminder:{reminder.id}", "chat_id": member.chat_id,
+            "text": catalogue.t(member.language, f"reminder.{reminder.kind}_{order}"),
+            "kind": "reminder", "family_id": member.family_id,
+            "buttons": [[{"label": catalogue.t(member.language, f"reminder.{start}"),
+                          "data": action}]],
+            "due_at": now,
+        })
         reminder.status, reminder.sent_at = "sent", now
         queued += 1
         if reminder.attempt == 1:
@@ -248,6 +249,7 @@ def send_due_reminders(
                             "due_at": policy.outside_quiet_hours(now + policy.second_after),
                             "status": "pending", "created_at": now})
     session.flush()
+    enqueue_many(session, messages)
     _insert_ignore(session, seconds)
     return ReminderPass(len(due), queued)
 

@@ -50,7 +50,7 @@ def take_in(
         created_at=turn.now,
     )
     turn.session.add(message)
-    turn.session.flush()
+    turn.session.flush()  # the message id, for the analysis and for escalation
     analysis = MessageAnalysis(
         message_id=message.id, model=result.model, lang=result.lang,
         emotions=dict(result.emotions), emotion_labels=list(result.emotion_labels),
@@ -59,7 +59,6 @@ def take_in(
     )
     message.analysis = analysis
     turn.session.add(analysis)
-    turn.session.flush()
     outcome = turn.services.escalate_message(turn.session, message, result, turn.now)
     severity = severity_of(outcome)
     if severity and analysis.severity is None:

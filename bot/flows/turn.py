@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,6 +23,8 @@ class Turn:
     who: Identity
     now: datetime
     member: Member | None
+    _state: ConversationState | None = field(default=None, init=False, repr=False)
+    _state_loaded: bool = field(default=False, init=False, repr=False)
 
     @property
     def language(self) -> str:
@@ -37,14 +39,18 @@ class Turn:
     def state(self) -> ConversationState | None:
         if self.member is None:
             return None
-        return self.session.get(ConversationState, self.member.id)
+        if not self._state_loaded:  # one read per turn, also when there is no state
+            self._state = self.session.get(ConversationState, self.member.id)
+            self._state_loaded = True
+        return self._state
 
     def set_state(self, flow: str, step: str = "", data: dict[str, object] | None = None) -> None:
         assert self.member is not None
-        state = self.session.get(ConversationState, self.member.id)
+        state = self.state()
         if state is None:
             state = ConversationState(member_id=self.member.id, flow=flow)
             self.session.add(state)
+            self._state = state
         state.flow, state.step, state.data = flow, step, dict(data or {})
         state.updated_at = self.now
 
@@ -52,6 +58,7 @@ class Turn:
         state = self.state()
         if state is not None:
             self.session.delete(state)
+            self._state = None
 
 
 def guess_language_code(code: str | None) -> str:
@@ -69,8 +76,7 @@ def run_turn(
     try:
         with services.session_factory() as session, session.begin():
             if update_id is not None:
-                if session.get(ProcessedUpdate, update_id) is not None:
-                    return Outcome(duplicate=True)
+                # The primary key makes a second delivery fail here (IntegrityError, below).
                 session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
                 session.flush()
             member = member_by_telegram_user(session, who.user_id)
@@ -78,7 +84,7 @@ def run_turn(
                 member.chat_id = who.chat_id
             return body(Turn(services, session, who, now, member))
     except IntegrityError:
-        # Another worker committed the same update first.
+        # The same update was handled before, or by another worker at the same time.
         if update_id is not None and _processed(services, update_id):
             return Outcome(duplicate=True)
         raise
