@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from bot.analysis import StandInAnalysis, guess_language
 from bot.flows.turn import Turn
 from models import Message, MessageAnalysis
 
+log = logging.getLogger(__name__)
+
+UNANALYSED = "unanalysed"  # the model name stored when the classifier failed on a message
 MESSAGE_LIMIT = 4096  # Telegram's own limit; longer input (other channels) is cut
 HARD_EMOTIONS = frozenset({"sadness", "anger", "fear", "stress", "guilt", "despair"})
 
@@ -19,6 +24,7 @@ class Intake:
     outcome: Any
     urgent: bool
     truncated: bool
+    escalation_failed: bool = False
 
     @property
     def hard(self) -> bool:
@@ -43,7 +49,11 @@ def take_in(
     truncated = len(text) > MESSAGE_LIMIT
     text = text[:MESSAGE_LIMIT]
     speaker = "child" if member.role == "child" else "parent"
-    result = turn.services.analyser([text], speaker)[0]
+    try:
+        result = turn.services.analyser([text], speaker)[0]
+    except Exception as error:  # never lose what a family member wrote: store it unanalysed
+        log.error("analyser failed: %s; message stored without analysis", type(error).__name__)
+        result = StandInAnalysis(lang=guess_language(text), model=UNANALYSED)
     message = Message(
         family_id=member.family_id, member_id=member.id, direction="in", sender=member.role,
         kind=kind, text=text, lang=result.lang, telegram_message_id=telegram_message_id,
@@ -59,11 +69,19 @@ def take_in(
     )
     message.analysis = analysis
     turn.session.add(analysis)
-    outcome = turn.services.escalate_message(turn.session, message, result, turn.now)
+    failed = False
+    try:
+        # A savepoint: if the rules fail, the message is still kept for officers to read.
+        with turn.session.begin_nested():
+            outcome = turn.services.escalate_message(turn.session, message, result, turn.now)
+    except Exception as error:
+        log.error("escalation failed for message %s: %s", message.id, type(error).__name__,
+                  exc_info=error)
+        outcome, failed = None, True
     severity = severity_of(outcome)
     if severity and analysis.severity is None:
         analysis.severity = severity
-    return Intake(message, analysis, outcome, severity == "urgent", truncated)
+    return Intake(message, analysis, outcome, severity == "urgent", truncated, failed)
 
 
 def acknowledgement(turn: Turn, intake: Intake) -> str:
@@ -71,6 +89,8 @@ def acknowledgement(turn: Turn, intake: Intake) -> str:
     assert turn.member is not None
     if intake.urgent:
         return turn.t("reply.urgent_ack")
+    if intake.escalation_failed:  # kept, but not yet looked at: point to the help lines
+        return turn.t("error.generic")
     role = "child" if turn.member.role == "child" else "guardian"
     key = f"reply.{role}_hard" if intake.hard else f"reply.{role}_warm"
     text = turn.t(key)

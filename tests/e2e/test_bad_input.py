@@ -88,16 +88,46 @@ async def test_the_same_update_twice_is_handled_once(harness, session_factory):
 
 async def test_a_failing_update_does_not_stop_the_bot(harness, session_factory):
     await join(harness, enrol(session_factory))
+    clock = harness.services.clock
+    failures = iter([RuntimeError("clock exploded")])
 
-    def broken(texts, speaker):
-        raise RuntimeError("classifier exploded")
+    def flaky_clock():
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return clock()
 
-    original = harness.services.analyser
-    harness.services.analyser = broken
+    harness.services.clock = flaky_clock
     replies = await harness.say(GUARDIAN_ID, "오늘 이야기")
-    assert "문제가 생겼어요" in replies[-1].text
-    harness.services.analyser = original
+    assert "문제가 생겼어요" in replies[-1].text and "112" in replies[-1].text
     replies = await harness.say(GUARDIAN_ID, "다시 이야기")
     assert "고마워요" in replies[-1].text
     with session_factory() as session:
         assert session.scalars(select(Message.text)).all() == ["다시 이야기"]
+
+
+async def test_failing_rules_keep_the_message_and_show_help(harness, session_factory):
+    await join(harness, enrol(session_factory))
+
+    def broken(session, message, analysis, now):
+        raise RuntimeError("rules exploded")
+
+    harness.services.escalate_message = broken
+    replies = await harness.say(GUARDIAN_ID, "꼭 읽어 주세요")
+    assert "112" in replies[-1].text
+    with session_factory() as session:
+        assert session.scalars(select(Message.text)).all() == ["꼭 읽어 주세요"]
+
+
+async def test_a_classifier_failure_still_stores_the_message(harness, session_factory):
+    await join(harness, enrol(session_factory))
+
+    def broken(texts, speaker):
+        raise RuntimeError("classifier exploded")
+
+    harness.services.analyser = broken
+    replies = await harness.say(GUARDIAN_ID, "꼭 전해 주세요")
+    assert "고마워요" in replies[-1].text
+    with session_factory() as session:
+        stored = session.scalars(select(Message)).one()
+        assert (stored.text, stored.analysis.model) == ("꼭 전해 주세요", "unanalysed")
