@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 EMOTIONS: tuple[str, ...] = (
-    "joy", "sadness", "anger", "fear", "stress", "guilt", "despair", "neutral",
+    "joy",
+    "sadness",
+    "anger",
+    "fear",
+    "stress",
+    "guilt",
+    "despair",
+    "neutral",
 )
 RISKS: tuple[str, ...] = (
     "self_harm",
@@ -17,6 +24,10 @@ RISKS: tuple[str, ...] = (
 )
 # Categories whose recall target is the stricter "urgent" one.
 URGENT_RISKS: tuple[str, ...] = (
-    "self_harm", "abuse_physical", "abuse_sexual", "harm_to_child_urge", "parent_crisis",
+    "self_harm",
+    "abuse_physical",
+    "abuse_sexual",
+    "harm_to_child_urge",
+    "parent_crisis",
 )
 SPEAKERS: tuple[str, ...] = ("child", "parent")

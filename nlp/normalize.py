@@ -7,7 +7,10 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import yaml
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
@@ -22,17 +25,33 @@ _EMOJI = re.compile(
 _LAUGH = re.compile(r"[ㅋㅎ]{2,}|lol|lmao|haha")
 
 
+SPELLING_FILE = Path(__file__).with_name("chat_spelling.yaml")
+
+
+@lru_cache(maxsize=1)
+def _spelling() -> tuple[re.Pattern[str], dict[str, str]] | None:
+    table = yaml.safe_load(SPELLING_FILE.read_text(encoding="utf-8")) or {}
+    if not table:
+        return None
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in keys)), {k: str(v) for k, v in table.items()}
+
+
 def normalize_text(text: str) -> str:
-    """Light normalisation for the models: NFC, lower case, repeats capped, spaces collapsed."""
+    """Light normalisation: NFC, lower case, repeats capped, chat spellings, spaces collapsed."""
     text = unicodedata.normalize("NFC", text[:MAX_CHARS]).lower()
     text = _REPEAT.sub(r"\1\1", text)
     text = _REPEAT_PAIR.sub(r"\1\1", text)
+    spelling = _spelling()
+    if spelling is not None:
+        rx, table = spelling
+        text = rx.sub(lambda m: table[m.group(0)], text)
     return _SPACE.sub(" ", text).strip()
 
 
 def strip_emoji(text: str) -> str:
-    """Text without emoji (kept for the models, dropped before morpheme analysis)."""
-    return _EMOJI.sub(" ", text)
+    """Text with emoji blanked, same length (emoji are dropped before morpheme analysis)."""
+    return _EMOJI.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def has_laughter(text: str) -> bool:
@@ -47,6 +66,8 @@ class Morpheme:
     form: str
     tag: str
     lemma: str
+    start: int = 0
+    end: int = 0
 
 
 _KIWI_LOCK = threading.Lock()
@@ -66,4 +87,7 @@ def morphemes(texts: list[str]) -> list[list[Morpheme]]:
     cleaned = [strip_emoji(t) or " " for t in texts]
     with _KIWI_LOCK:  # Kiwi is not documented as thread-safe
         results = kiwi.tokenize(cleaned)
-    return [[Morpheme(t.form, t.tag, t.lemma) for t in tokens] for tokens in results]
+    return [
+        [Morpheme(t.form, t.tag, t.lemma, t.start, t.start + t.len) for t in tokens]
+        for tokens in results
+    ]

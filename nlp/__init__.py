@@ -1,0 +1,7 @@
+"""Korean (and English) message classifier: language, emotions, risk. See DESIGN.md."""
+
+from nlp.analysis import Analysis
+from nlp.analyzer import Analyzer, analyze, load_analyzer
+from nlp.labels import EMOTIONS, RISKS, URGENT_RISKS
+
+__all__ = ["EMOTIONS", "RISKS", "URGENT_RISKS", "Analysis", "Analyzer", "analyze", "load_analyzer"]

@@ -1,0 +1,186 @@
+"""Load a model directory once and analyse batches of messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.analysis import Analysis
+from nlp.emotion.english import english_emotions
+from nlp.emotion.tfidf import TfidfClassifier
+from nlp.labels import EMOTIONS, RISKS, SPEAKERS
+from nlp.lang import detect_language
+from nlp.normalize import MAX_CHARS, morphemes, normalize_text
+from nlp.risk.phrases import PhraseHits, load_phrasebook, match
+
+SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
+MODEL_LANGS = frozenset({"ko", "und"})
+
+
+class ModelDirError(FileNotFoundError):
+    """The model directory is missing or incomplete; the message names the file."""
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """config.json of a model directory."""
+
+    name: str
+    emotion_weights: dict[str, float]  # component -> weight of its probabilities
+    emotion_thresholds: np.ndarray
+    risk_thresholds: np.ndarray
+    risk_learned_weight: float
+
+    @classmethod
+    def read(cls, directory: Path) -> ModelConfig:
+        path = directory / "config.json"
+        if not path.is_file():
+            raise ModelDirError(f"{path}: no model config (is this a Maeum model directory?)")
+        raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        emo, risk = raw["emotion"], raw["risk"]
+        return cls(
+            name=str(raw["name"]),
+            emotion_weights={k: float(v) for k, v in emo["weights"].items()},
+            emotion_thresholds=np.array([emo["thresholds"][e] for e in EMOTIONS], np.float32),
+            risk_thresholds=np.array([risk["thresholds"][r] for r in RISKS], np.float32),
+            risk_learned_weight=float(risk.get("learned_weight", 0.0)),
+        )
+
+
+class Analyzer:
+    """A loaded model: emotion components, learned risk model and the phrase book."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.config = ModelConfig.read(directory)
+        weights = self.config.emotion_weights
+        self.tfidf = (
+            TfidfClassifier.load(directory, "emotion_tfidf")
+            if weights.get("tfidf", 0) > 0
+            else None
+        )
+        self.encoder = None
+        if weights.get("encoder", 0) > 0:
+            from nlp.emotion.encoder import EncoderClassifier
+
+            self.encoder = EncoderClassifier.load(directory)
+        self.risk_model = (
+            TfidfClassifier.load(directory, "risk_tfidf")
+            if (directory / "risk_tfidf.safetensors").is_file()
+            else None
+        )
+        self.phrasebook = load_phrasebook()
+
+    def emotion_proba(self, texts: list[str]) -> np.ndarray:
+        """Weighted average of the components' probabilities on normalised Korean text."""
+        out = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
+        if not texts:
+            return out
+        total = 0.0
+        if self.tfidf is not None:
+            w = self.config.emotion_weights["tfidf"]
+            out += w * self.tfidf.predict_proba(texts)
+            total += w
+        if self.encoder is not None:
+            w = self.config.emotion_weights["encoder"]
+            out += w * self.encoder.predict_proba(texts)
+            total += w
+        return out / max(total, 1e-9)
+
+    def analyze(
+        self, texts: Sequence[str], speaker: str | Sequence[str] = "child"
+    ) -> list[Analysis]:
+        """Analyse a batch; results are in input order."""
+        texts = list(texts)
+        speakers = [speaker] * len(texts) if isinstance(speaker, str) else list(speaker)
+        if len(speakers) != len(texts):
+            raise ValueError("speaker must be one string or one per text")
+        for s in speakers:
+            if s not in SPEAKERS:
+                raise ValueError(f"unknown speaker {s!r}; expected one of {SPEAKERS}")
+        norm = [normalize_text(t) for t in texts]
+        langs = [detect_language(t[:MAX_CHARS]) for t in texts]
+        emotions = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
+        model_idx = [i for i, lang in enumerate(langs) if lang in MODEL_LANGS and norm[i]]
+        if model_idx:
+            emotions[model_idx] = self.emotion_proba([norm[i] for i in model_idx])
+        en_idx = [i for i, lang in enumerate(langs) if lang == "en"]
+        if en_idx:
+            emotions[en_idx] = english_emotions([norm[i] for i in en_idx])
+        hits = self._phrase_hits(norm, speakers)
+        learned = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
+        if self.risk_model is not None and model_idx:
+            learned[model_idx] = self.risk_model.predict_proba([norm[i] for i in model_idx])
+        return [
+            self._result(langs[i], emotions[i], hits[i], learned[i], speakers[i])
+            for i in range(len(texts))
+        ]
+
+    def _phrase_hits(self, norm: list[str], speakers: list[str]) -> list[PhraseHits]:
+        morphs = morphemes(norm)
+        return [
+            match(n, m, s, self.phrasebook) for n, m, s in zip(norm, morphs, speakers, strict=True)
+        ]
+
+    def _result(
+        self, lang: str, emo: np.ndarray, hits: PhraseHits, learned: np.ndarray, speaker: str
+    ) -> Analysis:
+        cfg = self.config
+        phrase = np.array([hits.scores[r] for r in RISKS], dtype=np.float32)
+        risk = np.maximum(phrase, cfg.risk_learned_weight * learned)
+        if speaker == "parent":  # a parent's wish to die is also a parenting crisis
+            pc, sh = RISKS.index("parent_crisis"), RISKS.index("self_harm")
+            risk[pc] = max(risk[pc], risk[sh])
+        risk = np.clip(risk, 0.0, 1.0)
+        emo = np.clip(emo, 0.0, 1.0)
+        emo_labels = [
+            e for e, p, t in zip(EMOTIONS, emo, cfg.emotion_thresholds, strict=True) if p >= t
+        ]
+        risk_labels = [
+            r for r, p, t in zip(RISKS, risk, cfg.risk_thresholds, strict=True) if p >= t
+        ]
+        return Analysis(
+            lang=lang,
+            emotions={e: float(p) for e, p in zip(EMOTIONS, emo, strict=True)},
+            emotion_labels=emo_labels,
+            risk={r: float(p) for r, p in zip(RISKS, risk, strict=True)},
+            risk_labels=risk_labels,
+            model=cfg.name,
+            evidence={r: v for r, v in hits.evidence.items() if r in risk_labels},
+        )
+
+
+_CACHE: dict[Path, Analyzer] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def resolve_model_dir(model_dir: str | Path | None = None) -> Path:
+    """The argument, else $MAEUM_MODEL_DIR, else the shipped nlp/model."""
+    if model_dir is None:
+        model_dir = os.environ.get("MAEUM_MODEL_DIR") or SHIPPED_MODEL_DIR
+    return Path(model_dir).resolve()
+
+
+def load_analyzer(model_dir: str | Path | None = None) -> Analyzer:
+    """The analyzer for a model directory, loaded once per process and directory."""
+    directory = resolve_model_dir(model_dir)
+    with _CACHE_LOCK:
+        if directory not in _CACHE:
+            _CACHE[directory] = Analyzer(directory)
+        return _CACHE[directory]
+
+
+def analyze(
+    texts: Sequence[str],
+    speaker: str | Sequence[str] = "child",
+    model_dir: str | Path | None = None,
+) -> list[Analysis]:
+    """Analyse a batch with the cached analyzer of model_dir (default: the shipped model)."""
+    return load_analyzer(model_dir).analyze(texts, speaker)

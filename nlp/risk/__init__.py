@@ -1,0 +1,1 @@
+"""Risk detection: reviewed phrase lists plus a small learned model."""

@@ -1,0 +1,290 @@
+"""Phrase lists (phrases.yaml) compiled to morpheme patterns, and matching with negation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from nlp.labels import RISKS
+from nlp.normalize import Morpheme, get_kiwi, has_laughter
+
+PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
+STRONG, SOFT = 0.95, 0.75
+LAUGHTER_FACTOR, FICTION_FACTOR, OTHER_SPEAKER_FACTOR = 0.6, 0.3, 0.4
+# Particles are folded to one form each, so "날/나를", "아빠가/아빠께서" match alike.
+_PARTICLES = {
+    "JKO": "을",
+    "JKS": "가",
+    "JKB": None,
+    "JX": "는",
+    "JKG": "의",
+    "JC": "와",
+    "JKC": "가",
+    "JKV": None,
+    "JKQ": None,
+}
+_JKB = {
+    "한테": "에게",
+    "에게": "에게",
+    "한테서": "에게",
+    "에게서": "에게",
+    "께": "에게",
+    "로": "로",
+    "으로": "로",
+    "ㄹ로": "로",
+}
+_NEGATORS_BEFORE = {"안/M", "못/M"}
+_GROUP_REF = re.compile(r"@([a-z_]+)")
+YIELDS_TO = {"abuse_physical": "domestic_violence"}
+_NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
+
+
+class PhraseFileError(ValueError):
+    """phrases.yaml is malformed; the message names the entry."""
+
+
+def _unit(m: Morpheme) -> str | None:
+    """The comparable unit of one morpheme ("form/class"), or None when it is ignored."""
+    tag = m.tag.split("-")[0]
+    if tag.startswith("E") or (tag.startswith("S") and tag not in ("SL", "SN", "SH")):
+        return None
+    if tag.startswith("J"):
+        if tag == "JKB":
+            return "J:" + _JKB.get(m.form, m.form)
+        return "J:" + (_PARTICLES.get(tag) or m.form)
+    if tag in ("XSV", "XSA") or tag.startswith("V"):
+        cls = "V"
+    elif tag.startswith("N") or tag == "XR":
+        cls = "N"
+    else:
+        cls = tag[0]
+    return f"{m.form.lower()}/{cls}"
+
+
+def _is_pattern_particle(unit: str) -> bool:
+    """Particles kept in patterns: only the agent one ("아빠한테 맞았어" vs "아빠가 맞았어")."""
+    return unit == "J:에게"
+
+
+@dataclass(frozen=True)
+class Token:
+    """A comparable morpheme with its place in the normalised text."""
+
+    unit: str
+    particle: bool
+    start: int
+    end: int
+
+
+def to_tokens(morphs: list[Morpheme]) -> list[Token]:
+    """Comparable tokens of one analysed text."""
+    out = []
+    for m in morphs:
+        unit = _unit(m)
+        if unit is not None:
+            out.append(Token(unit, unit.startswith("J:"), m.start, m.end))
+    return out
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One phrase: a sequence of alternatives (sets of units)."""
+
+    text: str
+    elements: tuple[frozenset[str], ...]
+    weight: float
+    negatable: bool
+
+
+@dataclass
+class CategoryPhrases:
+    """Compiled phrases of one risk category."""
+
+    patterns: list[Pattern] = field(default_factory=list)
+    english: list[tuple[re.Pattern[str], float]] = field(default_factory=list)
+    parent_only: bool = False
+
+
+@dataclass
+class PhraseBook:
+    """All categories, the gap limit and the fiction context."""
+
+    categories: dict[str, CategoryPhrases]
+    max_gap: int
+    fiction_categories: frozenset[str]
+    fiction_ko: frozenset[str]
+    fiction_en: list[re.Pattern[str]]
+
+
+def _analyse(text: str) -> list[Morpheme]:
+    tokens = get_kiwi().tokenize(text)
+    return [Morpheme(t.form, t.tag, t.lemma, t.start, t.start + t.len) for t in tokens]
+
+
+def _compile(text: str, groups: dict[str, list[str]], weight: float) -> Pattern:
+    """Analyse the phrase with each @group replaced by its first member, then widen."""
+    surface = ""
+    slots: dict[int, tuple[int, frozenset[str]]] = {}  # start -> (end, units)
+    for chunk in text.split():
+        if surface:
+            surface += " "
+        group = _GROUP_REF.match(chunk)
+        if group:
+            name, rest = group.group(1), chunk[group.end() :]
+            if name not in groups:
+                raise PhraseFileError(f"{PHRASES_FILE}: phrase {text!r} names unknown group {name}")
+            placeholder = groups[name][0]
+            slots[len(surface)] = (
+                len(surface) + len(placeholder),
+                _group_units(tuple(groups[name])),
+            )
+            surface += placeholder + rest
+        else:
+            surface += chunk
+    elements: list[frozenset[str]] = []
+    for m in _analyse(surface):
+        slot = next(((s, v) for s, v in slots.items() if s <= m.start < v[0]), None)
+        if slot is not None:
+            if slot[0] == m.start:
+                elements.append(slot[1][1])
+            continue
+        unit = _unit(m)
+        if unit is not None and (not unit.startswith("J:") or _is_pattern_particle(unit)):
+            elements.append(frozenset([unit]))
+    if not elements:
+        raise PhraseFileError(f"{PHRASES_FILE}: phrase {text!r} has no content morphemes")
+    units = set().union(*elements)
+    negatable = not (units & (_NEGATORS_BEFORE | _NEGATORS_AFTER | {"없/V"}))
+    return Pattern(text, tuple(elements), weight, negatable)
+
+
+@lru_cache(maxsize=64)
+def _group_units(members: tuple[str, ...]) -> frozenset[str]:
+    """The unit of each group member (its last content morpheme)."""
+    out: set[str] = set()
+    for member in members:
+        # analysed before a particle, so "아이" reads as a noun, not an interjection
+        units = [u for u in (_unit(m) for m in _analyse(member + "가")) if u and u[:2] != "J:"]
+        out.add(units[-1] if units else member)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4)
+def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
+    """Read and compile phrases.yaml (once per process)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups = raw.get("groups", {})
+    cats: dict[str, CategoryPhrases] = {}
+    for name, spec in raw["categories"].items():
+        if name not in RISKS:
+            raise PhraseFileError(f"{path}: unknown risk category {name!r}")
+        cat = CategoryPhrases(parent_only=bool(spec.get("parent_only", False)))
+        for key, weight in (("ko", STRONG), ("ko_soft", SOFT)):
+            cat.patterns.extend(_compile(p, groups, weight) for p in spec.get(key, []) or [])
+        for key, weight in (("en", STRONG), ("en_soft", SOFT)):
+            for p in spec.get(key, []) or []:
+                try:
+                    cat.english.append((re.compile(p), weight))
+                except re.error as exc:
+                    raise PhraseFileError(f"{path}: {name}.{key} regex {p!r}: {exc}") from exc
+        cats[name] = cat
+    fiction = raw.get("fiction", {})
+    return PhraseBook(
+        categories=cats,
+        max_gap=int(raw.get("max_gap", 3)),
+        fiction_categories=frozenset(fiction.get("categories", [])),
+        fiction_ko=frozenset(fiction.get("ko", [])),
+        fiction_en=[re.compile(p) for p in fiction.get("en", [])],
+    )
+
+
+def _negated(tokens: list[Token], idx: list[int]) -> bool:
+    first, last = idx[0], idx[-1]
+    if any(i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE for i in idx):
+        return True
+    after = [t.unit for t in tokens[last + 1 : last + 4] if not t.particle]
+    if any(u in _NEGATORS_AFTER for u in after):
+        return True
+    # "때린 적 없어"
+    return "적/N" in after[:2] and "없/V" in after[:3] and first >= 0
+
+
+def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | None:
+    """Indices of the first ordered match within the gap limit, else None."""
+    els = pattern.elements
+    for start, tok in enumerate(tokens):
+        if tok.unit not in els[0]:
+            continue
+        idx, pos, ok = [start], start, True
+        for el in els[1:]:
+            gap, nxt = 0, None
+            for j in range(pos + 1, len(tokens)):
+                if tokens[j].unit in el:
+                    nxt = j
+                    break
+                if not tokens[j].particle:
+                    gap += 1
+                    if gap > max_gap:
+                        break
+            if nxt is None:
+                ok = False
+                break
+            idx.append(nxt)
+            pos = nxt
+        if ok:
+            return idx
+    return None
+
+
+@dataclass(frozen=True)
+class PhraseHits:
+    """Per-category phrase score and the matched spans of the normalised text."""
+
+    scores: dict[str, float]
+    evidence: dict[str, list[str]]
+
+
+def match(
+    text: str, morphs: list[Morpheme], speaker: str, book: PhraseBook | None = None
+) -> PhraseHits:
+    """Score each risk category from phrase matches in one normalised message."""
+    book = book or load_phrasebook()
+    tokens = to_tokens(morphs)
+    units = {t.unit for t in tokens}
+    fiction = bool(units & book.fiction_ko) or any(r.search(text) for r in book.fiction_en)
+    laughing = has_laughter(text)
+    scores = dict.fromkeys(RISKS, 0.0)
+    evidence: dict[str, list[str]] = {}
+    for name, cat in book.categories.items():
+        best, found = 0.0, []
+        for pat in cat.patterns:
+            idx = _find(tokens, pat, book.max_gap)
+            if idx is None or (pat.negatable and _negated(tokens, idx)):
+                continue
+            best = max(best, pat.weight)
+            found.append(text[tokens[idx[0]].start : tokens[idx[-1]].end])
+        for rx, weight in cat.english:
+            hit = rx.search(text)
+            if hit:
+                best = max(best, weight)
+                found.append(hit.group(0))
+        if best <= 0:
+            continue
+        if laughing:
+            best *= LAUGHTER_FACTOR
+        if fiction and name in book.fiction_categories:
+            best *= FICTION_FACTOR
+        if cat.parent_only and speaker != "parent":
+            best *= OTHER_SPEAKER_FACTOR
+        scores[name] = best
+        evidence[name] = sorted(set(found))
+    # "아빠가 엄마를 때렸어" is domestic violence, not abuse of the child who writes it.
+    for name, other in YIELDS_TO.items():
+        if name in evidence and other in evidence and set(evidence[name]) <= set(evidence[other]):
+            scores[name] = 0.0
+            del evidence[name]
+    return PhraseHits(scores, evidence)

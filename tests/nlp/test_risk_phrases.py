@@ -1,0 +1,76 @@
+"""Phrase matching: conjugations, negation, hyperbole, indirect disclosure, speakers."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import analyze
+from nlp.risk.examples import SPLITS, read_examples
+from nlp.risk.phrases import load_phrasebook
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["아빠가 때렸어", "아빠가 때렸어요", "아빠가 나를 때린다", "아빠한테 맞았어", "아빠가때렷어"],
+)
+def test_physical_abuse_matches_across_conjugations(text: str) -> None:
+    assert "abuse_physical" in analyze([text])[0].risk_labels
+
+
+@pytest.mark.parametrize(
+    "text", ["아빠가 안 때렸어", "아빠가 때린 적 없어", "엄마는 나를 때리지 않아", "죽고 싶지 않아"]
+)
+def test_negated_phrases_are_not_risk(text: str) -> None:
+    assert analyze([text])[0].risk_labels == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "배고파 죽겠다",
+        "숙제 때문에 죽을 것 같아 ㅋㅋ",
+        "게임에서 보스한테 맞았어",
+        "롤 하다가 계속 맞아서 짜증나",
+        "웃겨 죽겠네 ㅋㅋㅋㅋ",
+        "엄마한테 혼났어 폰 오래 해서",
+        "주사 맞았어",
+        "i'm so hungry i could die lol",
+    ],
+)
+def test_hyperbole_games_and_ordinary_discipline_are_not_flagged(text: str) -> None:
+    assert analyze([text])[0].risk_labels == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("아빠가 술 마시면 무서워", "abuse_physical"),
+        ("엄마가 말하면 안 된다고 했어", "abuse_sexual"),
+        ("죽고싶다", "self_harm"),
+        ("손목을 그었어", "self_harm"),
+        ("며칠째 밥을 못 먹었어 집에 먹을 게 없어", "neglect"),
+        ("아빠가 엄마를 때렸어", "domestic_violence"),
+        ("my dad hits me", "abuse_physical"),
+    ],
+)
+def test_disclosures_are_flagged(text: str, category: str) -> None:
+    assert category in analyze([text])[0].risk_labels
+
+
+def test_parent_urge_to_harm_child_is_flagged_for_parents() -> None:
+    result = analyze(["애를 때릴 것 같아요"], speaker="parent")[0]
+    assert "harm_to_child_urge" in result.risk_labels
+
+
+def test_phrase_file_compiles_every_category() -> None:
+    book = load_phrasebook()
+    assert all(cat.patterns or cat.english for cat in book.categories.values())
+
+
+def test_examples_file_has_a_held_out_third_with_both_kinds() -> None:
+    examples = read_examples()
+    assert len(examples) >= 300
+    test = [e for e in examples if e.split == "test"]
+    assert {e.split for e in examples} == set(SPLITS)
+    assert 0.28 <= len(test) / len(examples) <= 0.40
+    assert any(e.labels for e in test) and any(not e.labels for e in test)
