@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes
 
@@ -14,12 +15,19 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+OUTBOX_BATCH = 50
+SCHEDULE_EVERY = timedelta(minutes=10)
+
 
 def run_reminders(services: Services) -> int:
     """One pass over the reminders (blocking; own transaction). Returns how many were queued."""
     now = services.now()
-    with services.session_factory() as session, session.begin():
-        schedule_reminders(session, services.settings, now)
+    # Scheduling reads every member: once per SCHEDULE_EVERY is plenty (it covers the week).
+    last = services.extras.get("reminders_scheduled_at")
+    if last is None or not (last <= now < last + SCHEDULE_EVERY):
+        with services.session_factory() as session, session.begin():
+            schedule_reminders(session, services.settings, now)
+        services.extras["reminders_scheduled_at"] = now
     queued = 0
     while True:
         with services.session_factory() as session, session.begin():
@@ -36,7 +44,8 @@ def run_periodic_rules(services: Services) -> None:
         services.periodic_rules(session, services.now())
 
 
-async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reminders_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Schedule and queue reminders, then the escalation room's periodic rules."""
     services = services_of(context)
     for step in (run_reminders, run_periodic_rules):
         try:
@@ -44,10 +53,21 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         except Exception as error:  # one failing step must not stop the others or the bot
             log.error("periodic %s failed: %s", step.__name__, type(error).__name__,
                       exc_info=error)
-    await deliver_pending(context.bot, services)
+
+
+async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One batch per run: about 30 messages a second, so a run ends before the next starts."""
+    try:
+        await deliver_pending(context.bot, services_of(context), limit=OUTBOX_BATCH,
+                              max_batches=1)
+    except Exception as error:
+        log.error("outbox delivery failed: %s", type(error).__name__, exc_info=error)
 
 
 def register(application: Application, services: Services, *, tick_seconds: float) -> None:
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    application.job_queue.run_repeating(tick, interval=tick_seconds, first=min(tick_seconds, 1.0),
-                                        name="maeum-tick")
+    first = min(tick_seconds, 1.0)
+    application.job_queue.run_repeating(reminders_tick, interval=tick_seconds, first=first,
+                                        name="maeum-reminders")
+    application.job_queue.run_repeating(outbox_tick, interval=min(tick_seconds, 2.0),
+                                        first=first, name="maeum-outbox")

@@ -42,10 +42,14 @@ def markup(options: dict[str, Any]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.de_json(raw, None) if raw else None
 
 
-async def deliver_pending(bot: Bot, services: Services, limit: int = 200) -> int:
-    """Send every due row (in batches of `limit`); returns how many were delivered."""
+async def deliver_pending(
+    bot: Bot, services: Services, limit: int = 200, max_batches: int | None = None
+) -> int:
+    """Send due rows in batches of `limit` (all, or `max_batches`); returns how many were sent."""
     delivered = 0
-    while True:
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
         now = services.now()
         batch = await asyncio.to_thread(claim_due, services.session_factory, now, limit)
         if not batch:
@@ -75,3 +79,4 @@ async def deliver_pending(bot: Bot, services: Services, limit: int = 200) -> int
         delivered += len(sent)
         if len(batch) < limit:
             return delivered
+    return delivered

@@ -84,7 +84,8 @@ def claim_due(factory: sessionmaker[Session], now: datetime, limit: int) -> list
                     (OutboxMessage.status == "sending") & (OutboxMessage.locked_until < now),
                 ),
             )
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            # Safety replies and officer alerts go before a backlog of reminders.
+            .order_by(OutboxMessage.kind == "reminder", OutboxMessage.due_at, OutboxMessage.id)
             .limit(limit)
             .scalar_subquery()
         )

@@ -70,5 +70,5 @@ async def send_outcome(
             except BadRequest:  # too old to edit, or unchanged: send it as a new message
                 pass
         await context.bot.send_message(chat.id, reply.text, reply_markup=markup)
-    if outcome.deliver_outbox:
-        await deliver_pending(context.bot, services_of(context))
+    if outcome.deliver_outbox:  # e.g. a safety reply: out now, not at the next outbox tick
+        await deliver_pending(context.bot, services_of(context), limit=20, max_batches=1)
