@@ -76,6 +76,8 @@ def queue_rows(
     result = queue_page(
         db, actor_for(request, officer), filters, config.queue_page_size, utcnow().date()
     )
-    return pages(request).render(
+    response = pages(request).render(
         request, "_queue_rows.html", officer, filters=filters, queue=result
     )
+    response.headers["X-Queue-Total"] = str(result.total)
+    return response

@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  function showTotal(total) {
+    var el = document.getElementById("queue-total");
+    if (el && total !== null && el.getAttribute("data-template")) {
+      el.textContent = el.getAttribute("data-template").replace("{count}", total);
+    }
+  }
+
   function refreshQueue(table) {
     var url = table.getAttribute("data-refresh");
     var seconds = parseInt(table.getAttribute("data-refresh-seconds") || "30", 10);
@@ -15,7 +22,9 @@
       fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
         .then(function (response) {
           if (response.status === 401) { window.location.reload(); return null; }
-          return response.ok ? response.text() : null;
+          if (!response.ok) { return null; }
+          showTotal(response.headers.get("X-Queue-Total"));
+          return response.text();
         })
         .then(function (html) { if (html !== null && html !== undefined) { body.innerHTML = html; } })
         .catch(function () { /* offline for a moment: try again next time */ });

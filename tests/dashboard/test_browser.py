@@ -159,4 +159,5 @@ def test_the_queue_shows_a_new_case_without_reloading(
         )
     p.locator("#queue-body tr").nth(2).wait_for(timeout=8000)  # type: ignore[attr-defined]
     assert "새싹반 하윤" in p.locator("#queue-body").inner_text()  # type: ignore[attr-defined]
+    assert p.locator("#queue-total").inner_text() == "3건"  # type: ignore[attr-defined]
     assert p.evaluate("window.__same_page") is True  # type: ignore[attr-defined]
