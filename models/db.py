@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url`; SQLite runs in WAL mode with foreign keys enforced."""
     parsed = make_url(url)
+    # Database errors then never carry families' message text into logs and tracebacks.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         engine = create_engine(url, **kwargs)
