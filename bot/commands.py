@@ -122,6 +122,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the bot token
+    # PTB's DEBUG output contains whole updates (message text): never below INFO.
+    logging.getLogger("telegram").setLevel(logging.INFO)
     upgrade(settings.database_url)
     services = build_services(settings)
     dashboard = None if args.no_dashboard else _start_dashboard(settings, services)

@@ -131,3 +131,20 @@ async def test_a_classifier_failure_still_stores_the_message(harness, session_fa
     with session_factory() as session:
         stored = session.scalars(select(Message)).one()
         assert (stored.text, stored.analysis.model) == ("꼭 전해 주세요", "unanalysed")
+
+
+async def test_message_text_never_reaches_the_logs(harness, session_factory, caplog):
+    await join(harness, enrol(session_factory))
+    caplog.set_level("INFO")  # production level (PTB's own DEBUG output shows updates)
+    caplog.set_level("DEBUG", logger="bot")
+
+    def broken(session, message, analysis, now):
+        raise RuntimeError("rules exploded")
+
+    await harness.say(GUARDIAN_ID, "비밀-문장-7731")
+    harness.services.escalate_message = broken
+    await harness.say(GUARDIAN_ID, "비밀-문장-7732")
+    harness.services.analyser = None  # not callable: the classifier path fails too
+    await harness.say(GUARDIAN_ID, "비밀-문장-7733")
+    assert "escalation failed" in caplog.text
+    assert "비밀-문장" not in caplog.text
