@@ -69,3 +69,49 @@ def test_a_checkin_moves_between_workers(session_factory, database_url):
     finally:
         engine_a.dispose()
         engine_b.dispose()
+
+
+def test_two_workers_queue_each_reminder_once(session_factory, database_url):
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from bot.jobs import run_reminders
+    from models import OutboxMessage, Reminder
+    from models.enrolment import add_district, enrol_family, give_consent, redeem_invite
+
+    with session_factory() as session, session.begin():
+        add_district(session, "gangnam")
+        for n in range(60):
+            enrolled = enrol_family(session, district_code="gangnam", child_alias=f"c{n}",
+                                    child_age=8, now=START - timedelta(days=1),
+                                    invite_ttl=timedelta(days=7))
+            member = redeem_invite(session, enrolled.guardian_invite.code,
+                                   telegram_user_id=1000 + n, chat_id=1000 + n, language="ko",
+                                   now=START - timedelta(days=1))
+            give_consent(session, member, START - timedelta(days=1))
+    sunday_evening = START + timedelta(days=6, hours=9, minutes=1)  # 19:01 in Seoul
+    workers = [_worker(database_url), _worker(database_url)]
+    try:
+        for _, services in workers:
+            services.clock = lambda: sunday_evening
+        barrier = threading.Barrier(2)
+
+        def run(services):
+            barrier.wait()
+            run_reminders(services)
+
+        threads = [threading.Thread(target=run, args=(s,)) for _, s in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with session_factory() as session:
+            assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 60
+            assert session.scalar(select(func.count()).select_from(Reminder).where(
+                Reminder.attempt == 1)) == 60
+            assert session.scalar(select(func.count()).select_from(Reminder).where(
+                Reminder.attempt == 2)) == 60
+    finally:
+        for engine, _ in workers:
+            engine.dispose()
