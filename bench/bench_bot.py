@@ -11,7 +11,10 @@ classifier).
 from __future__ import annotations
 
 import asyncio
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -112,15 +115,27 @@ def bench_flows(directory: Path, updates: int = 3000) -> None:
     services.session_factory.kw["bind"].dispose()
 
 
-async def _bench_ptb(directory: Path, updates: int) -> None:
-    from tests.fake_telegram import FakeTelegram
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
-    fake = FakeTelegram()
-    fake.start()
+
+async def _bench_ptb(directory: Path, updates: int) -> None:
+    # The fake Bot API server runs as its own process, as Telegram would be.
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "tests.fake_telegram", str(port)],
+                              cwd=Path(__file__).resolve().parent.parent)
     try:
+        base_url = f"http://127.0.0.1:{port}/bot"
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                    break
+            except OSError:
+                time.sleep(0.05)
         url = _database(directory, "ptb.sqlite3")
-        services = _services(url, TELEGRAM_BOT_TOKEN="1:BENCH",
-                             TELEGRAM_API_URL=fake.base_url)
+        services = _services(url, TELEGRAM_BOT_TOKEN="1:BENCH", TELEGRAM_API_URL=base_url)
         people = _enrol_guardians(services, 100)
         application = build_application(services, tick_seconds=3600, rate_limit=False)
         latencies: list[float] = []
@@ -138,11 +153,13 @@ async def _bench_ptb(directory: Path, updates: int) -> None:
                 await application.process_update(update)
                 latencies.append(time.perf_counter() - t0)
             elapsed = time.perf_counter() - start
-        print(f"PTB process_update (handler + SQLite + reply over loopback HTTP), {updates} "
-              f"free-text updates: {updates / elapsed:.0f} updates/s; {_percentiles(latencies)}")
+        print(f"PTB process_update (handler + SQLite + reply over loopback HTTP to a fake Bot "
+              f"API process), {updates} free-text updates: {updates / elapsed:.0f} updates/s; "
+              f"{_percentiles(latencies)}")
         services.session_factory.kw["bind"].dispose()
     finally:
-        fake.stop()
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _bulk_families(services: Services, count: int) -> None:

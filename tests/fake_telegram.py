@@ -276,3 +276,15 @@ class FakeTelegram:
             if time.monotonic() > deadline:
                 raise AssertionError("timed out waiting for the bot")
             await asyncio.sleep(0.01)
+
+
+def serve_forever(port: int) -> None:
+    """Serve a fake Bot API on a fixed port in this process (benchmarks run it apart)."""
+    server = FakeTelegram()
+    uvicorn.run(server.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve_forever(int(sys.argv[1]))
