@@ -67,7 +67,6 @@ def take_in(
         risk=dict(result.risk), risk_labels=list(result.risk_labels),
         evidence=dict(result.evidence), created_at=turn.now,
     )
-    message.analysis = analysis
     turn.session.add(analysis)
     failed = False
     try:
