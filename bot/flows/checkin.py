@@ -48,7 +48,9 @@ def _current(turn: Turn) -> QuestionnaireResponse | None:
     if state is None or state.flow != FLOW:
         return None
     response = turn.session.get(QuestionnaireResponse, state.data.get("response_id"))
-    if response is None or response.member_id != turn.member.id or response.status != "in_progress":
+    if (response is None or response.member_id != turn.member.id
+            or response.status != "in_progress"
+            or response.week != iso_week(turn.now, turn.services.settings.timezone)):
         turn.clear_state()
         return None
     return response
@@ -90,6 +92,11 @@ def on_checkin_button(turn: Turn, parts: list[str]) -> Outcome:
         return stale
     if response.status != "in_progress":
         return Outcome(notice=turn.t("checkin.already_done"))
+    if response.week != iso_week(turn.now, turn.services.settings.timezone):
+        # Last week's unfinished check-in stays as it is; this week's starts instead.
+        outcome = start_checkin(turn)
+        outcome.notice = turn.t("unsupported.stale_button")
+        return outcome
     instrument = turn.services.guardian_instrument
     try:
         if len(parts) == 2:

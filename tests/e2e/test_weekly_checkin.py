@@ -1,6 +1,6 @@
 """The guardian's weekly check-in end to end, including a restart in the middle."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Answer, ConversationState, Message, MessageAnalysis, QuestionnaireResponse
 from tests.e2e.conftest import GUARDIAN_ID, enrol, join
@@ -75,3 +75,22 @@ async def test_checkin_by_command_resumes_after_pause(harness, session_factory):
     replies = await harness.say(GUARDIAN_ID, "/checkin")
     assert "이어서" in replies[0].text
     assert replies[-1].text.startswith("2/11")
+
+
+async def test_last_weeks_unfinished_checkin_is_left_and_this_week_starts(harness,
+                                                                         session_factory):
+    codes = enrol(session_factory)
+    await join(harness, codes)
+    await harness.say(GUARDIAN_ID, "/checkin")
+    old_question = harness.fake.last(GUARDIAN_ID)
+    await harness.press(GUARDIAN_ID, "3 ", old_question)
+    harness.clock.advance(days=7)
+    replies = await harness.press(GUARDIAN_ID, "4 ", old_question)
+    assert replies[-1].text.startswith("1/11")  # a fresh check-in for the new week
+    with session_factory() as session:
+        weeks = session.execute(
+            select(QuestionnaireResponse.week, func.count(Answer.id))
+            .join(Answer, isouter=True).group_by(QuestionnaireResponse.week)
+            .order_by(QuestionnaireResponse.week)
+        ).all()
+    assert weeks == [("2026-W48", 1), ("2026-W49", 0)]
