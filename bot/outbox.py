@@ -42,6 +42,25 @@ def markup(options: dict[str, Any]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup.de_json(raw, None) if raw else None
 
 
+def _without_links(keyboard: InlineKeyboardMarkup) -> InlineKeyboardMarkup | None:
+    rows = [[b for b in row if b.url is None] for row in keyboard.inline_keyboard]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def _send(bot: Bot, claimed: Claimed) -> None:
+    keyboard = markup(claimed.options)
+    try:
+        await bot.send_message(claimed.chat_id, claimed.text, reply_markup=keyboard)
+    except BadRequest:
+        # Telegram refuses link buttons to addresses it cannot reach (a dashboard on
+        # 127.0.0.1): the message itself matters more, so send it without them.
+        if keyboard is None or _without_links(keyboard) == keyboard:
+            raise
+        await bot.send_message(claimed.chat_id, claimed.text,
+                               reply_markup=_without_links(keyboard))
+
+
 async def deliver_pending(
     bot: Bot, services: Services, limit: int = 200, max_batches: int | None = None
 ) -> int:
@@ -57,8 +76,7 @@ async def deliver_pending(
         sent: list[int] = []
         for claimed in batch:
             try:
-                await bot.send_message(claimed.chat_id, claimed.text,
-                                       reply_markup=markup(claimed.options))
+                await _send(bot, claimed)
             except RetryAfter as error:
                 retry = services.now() + timedelta(seconds=float(
                     error.retry_after.total_seconds() if isinstance(error.retry_after, timedelta)

@@ -71,6 +71,7 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.callback_answers: list[dict[str, Any]] = []
         self.fail_sends = 0  # the next N sendMessage calls answer with a server error
+        self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
         self.app = self._build_app()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -115,6 +116,14 @@ class FakeTelegram:
         if method == "getMe":
             return {"ok": True, "result": bot_user}
         if method == "sendMessage":
+            markup = params.get("reply_markup") or {}
+            urls = [b.get("url", "") for row in markup.get("inline_keyboard", []) for b in row]
+            if any("127.0.0.1" in url or "localhost" in url for url in urls):
+                return {"ok": False, "error_code": 400,
+                        "description": "Bad Request: BUTTON_URL_INVALID"}
+            if int(params["chat_id"]) in self.blocked:
+                return {"ok": False, "error_code": 403,
+                        "description": "Forbidden: bot was blocked by the user"}
             with self._lock:
                 if self.fail_sends > 0:
                     self.fail_sends -= 1
@@ -191,6 +200,7 @@ class FakeTelegram:
             self.calls.clear()
             self.callback_answers.clear()
             self.fail_sends = 0
+            self.blocked.clear()
 
     # --- what users do ----------------------------------------------------------------------
     def _user(self, user_id: int, language: str) -> dict[str, Any]:
