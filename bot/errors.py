@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import Update
@@ -28,10 +29,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = identity_of(update)
     if who is None:
         return
+    if update.callback_query is not None:
+        # Stop the button's spinner (it may have been answered already).
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
     try:
         reply = await asyncio.to_thread(error_reply, services_of(context), who)
-        if update.callback_query is not None:
-            await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, reply.text)
     except TelegramError as send_error:
         log.error("could not send the error reply for update %s: %s", update_id,
