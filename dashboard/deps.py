@@ -48,12 +48,15 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def current_officer(request: Request) -> SignedInOfficer:
+def current_officer(
+    request: Request, session: Annotated[Session, Depends(db_session)]
+) -> SignedInOfficer:
+    """The officer of the session cookie; the lookup commits, leaving the session free for
+    the route's own units of work (FastAPI hands both the same session per request)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise NotSignedIn()
-    with _factory(request)() as session:
-        officer = find_session(session, token)
+    officer = find_session(session, token)
     if officer is None:
         raise NotSignedIn()
     request.state.officer = officer

@@ -134,6 +134,10 @@ def test_supervisor_enrols_a_family_and_reads_the_overview_in_the_browser(
     assert "Open urgent cases" in p.content()  # type: ignore[attr-defined]
     _shot(p, artifacts_dir, "06-overview")
 
+    p.goto(f"/cases/{world.cases['gangnam_concern']}")  # type: ignore[attr-defined]
+    assert "Conversation around it" in p.content()  # type: ignore[attr-defined]
+    _shot(p, artifacts_dir, "07-case-english")
+
 
 def test_the_queue_shows_a_new_case_without_reloading(
     page: object, world: World, session_factory: sessionmaker[Session]
