@@ -124,6 +124,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its log lines carry the bot token
     # PTB's DEBUG output contains whole updates (message text): never below INFO.
     logging.getLogger("telegram").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
     upgrade(settings.database_url)
     services = build_services(settings)
     dashboard = None if args.no_dashboard else _start_dashboard(settings, services)
