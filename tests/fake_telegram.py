@@ -100,7 +100,7 @@ class FakeTelegram:
 
     async def _get_updates(self, params: dict[str, Any]) -> dict[str, Any]:
         offset = int(params.get("offset") or 0)
-        wait_until = time.monotonic() + min(float(params.get("timeout") or 0), 0.5)
+        wait_until = time.monotonic() + min(float(params.get("timeout") or 0), 0.25)
         while True:
             with self._lock:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
