@@ -118,6 +118,11 @@ def test_five_failures_throttle_the_username_even_with_the_right_password(
     for _ in range(5):
         assert _attempt(client, "kim", "wrong password") == 401
     assert _attempt(client, "kim", PASSWORD) == 429
+    token = csrf_from(client.get("/login").text)
+    page = client.post(
+        "/login", data={"username": "kim", "password": PASSWORD, "csrf_token": token}
+    )
+    assert "15분 뒤에 다시 시도하세요" in page.text
     # Another officer from the same address is not locked out by kim's failures.
     assert _attempt(client, "lee", PASSWORD) == 303
 
