@@ -1,0 +1,1 @@
+"""The Telegram front end: flows, handlers, catalogue, reminders, outbox, console, CLI."""
