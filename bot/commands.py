@@ -106,7 +106,9 @@ def _family_add(args: argparse.Namespace, settings: Settings) -> int:
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.composition import build_services
     from bot.console import ConsoleError, chat
+    from models.migrate import upgrade
 
+    upgrade(settings.database_url)  # a fresh clone works without `maeum db upgrade` first
     services = build_services(settings)
     role = "guardian" if args.role == "parent" else "child"
     try:

@@ -77,7 +77,7 @@ def join_as(
         if role == "child" and not _guardian_consented(services, family_id):
             guardian, _ = join_as(services, family_id, "guardian", io.StringIO())
             handle_button(services, guardian, "c:yes")
-        return who, show(handle_start(services, who, code), out)
+        return who, show(handle_start(services, who, code), out, _speaker(services))
     return who, []
 
 
@@ -94,15 +94,20 @@ def _guardian_consented(services: Services, family_id: int) -> bool:
         return consent == "given"
 
 
-def show(outcome: Outcome, out: TextIO) -> list[Reply]:
+def _speaker(services: Services) -> str:
+    return services.catalogue.t(None, "console.bot")
+
+
+def show(outcome: Outcome, out: TextIO, speaker: str = "bot") -> list[Reply]:
     if outcome.notice:
         out.write(f"  ({outcome.notice})\n")
+    indent = " " * (len(speaker) + 3)
     for reply in outcome.replies:
-        out.write("\n" + "\n".join(f"마음 > {line}" if n == 0 else f"       {line}"
+        out.write("\n" + "\n".join(f"{speaker} > {line}" if n == 0 else f"{indent}{line}"
                                    for n, line in enumerate(reply.text.splitlines())) + "\n")
         number = 1
         for row in reply.buttons:
-            out.write("       " + "   ".join(
+            out.write(indent + "   ".join(
                 f"[{number + i}] {button.label}" for i, button in enumerate(row)) + "\n")
             number += len(row)
     out.flush()
@@ -126,7 +131,7 @@ def show_outbox(services: Services, chat_id: int, out: TextIO) -> list[Reply]:
                 tuple(Button(b["label"], b["data"]) for b in r) for r in rows_of_buttons
             )))
             row.status, row.sent_at = "sent", now
-    return show(Outcome(replies), out) if replies else []
+    return show(Outcome(replies), out, _speaker(services)) if replies else []
 
 
 def chat(services: Services, role: str, *, family_id: int | None = None,
@@ -146,7 +151,8 @@ def chat(services: Services, role: str, *, family_id: int | None = None,
             last_buttons = [b.data for row in with_buttons[-1].buttons for b in row]
 
     remember(opening)
-    read = read or (lambda: input("나 > "))
+    you = services.catalogue.t(None, "console.you")
+    read = read or (lambda: input(f"{you} > "))
     while True:
         try:
             line = read().strip()
@@ -165,5 +171,5 @@ def chat(services: Services, role: str, *, family_id: int | None = None,
             outcome = handle_command(services, who, line[1:].split()[0].split("@")[0])
         else:
             outcome = handle_text(services, who, line)
-        remember(show(outcome, out))
+        remember(show(outcome, out, _speaker(services)))
         remember(show_outbox(services, who.chat_id, out))
