@@ -44,8 +44,8 @@ class TriggerView:
     emotions: list[tuple[str, float]]
     labels: list[str]
     response_week: str | None
-    response_total: float | None
-    response_band: str | None
+    response_total: str | None
+    response_band: str | None  # the band's label in the officer's language
     detail: dict[str, Any]
 
 
@@ -134,7 +134,22 @@ def _audit_lines(entries: list[AuditEntry], names: dict[int, str]) -> list[Audit
     return lines
 
 
-def _triggers(session: Session, case: Case) -> tuple[list[TriggerView], set[int]]:
+def _band_label(response: QuestionnaireResponse, language: str) -> str | None:
+    if response.band is None:
+        return None
+    try:
+        return load_instrument(response.instrument_id).band(response.band).label.get(language)
+    except (InstrumentError, KeyError):
+        return response.band
+
+
+def _score(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _triggers(session: Session, case: Case, language: str) -> tuple[list[TriggerView], set[int]]:
     message_ids = {t.message_id for t in case.triggers if t.message_id is not None}
     response_ids = {t.response_id for t in case.triggers if t.response_id is not None}
     messages = {
@@ -169,8 +184,8 @@ def _triggers(session: Session, case: Case) -> tuple[list[TriggerView], set[int]
                 emotions=_top(analysis.emotions, 4) if analysis else [],
                 labels=[*analysis.risk_labels, *analysis.emotion_labels] if analysis else [],
                 response_week=response.week if response else None,
-                response_total=response.total_score if response else None,
-                response_band=response.band if response else None,
+                response_total=_score(response.total_score) if response else None,
+                response_band=_band_label(response, language) if response else None,
                 detail={k: v for k, v in trigger.evidence.items() if k != "key"},
             )
         )
@@ -298,7 +313,7 @@ def case_page(
         session.flush()
         family = case.family
         low, high = age_band(family.child_age(utcnow().date()))
-        triggers, trigger_ids = _triggers(session, case)
+        triggers, trigger_ids = _triggers(session, case, language)
         entries: list[AuditEntry] = case_audit(session, actor, case_id)
         notes: list[CaseNote] = list(case.notes)
         officer_ids = {n.officer_id for n in notes if n.officer_id is not None}

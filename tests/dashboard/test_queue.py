@@ -158,3 +158,51 @@ def test_the_dashboard_speaks_english_when_the_officer_chooses_it(
     page = client.get("/queue").text
     assert "Case queue" in page and "Urgent" in page and "사례 대기열" not in page
     assert "Conversation around it" in client.get(f"/cases/{world.cases['gangnam']}").text
+
+
+def test_questionnaire_and_time_based_triggers_show_their_evidence(
+    client: TestClient, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    from escalation import Actor, EscalationConfig
+    from escalation.cases import Trigger, open_or_merge
+    from models import Family, QuestionnaireResponse, utcnow
+
+    with session_factory() as session, session.begin():
+        family = session.get(Family, world.families["gangnam"])
+        assert family is not None
+        response = session.scalars(
+            select(QuestionnaireResponse)
+            .where(QuestionnaireResponse.week == "2026-W43")
+            .where(QuestionnaireResponse.family_id == family.id)
+        ).one()
+        change = open_or_merge(
+            session,
+            family,
+            Trigger(
+                rule_id="questionnaire:high_stress",
+                severity="concern",
+                reason="양육 스트레스 높음",
+                response_id=response.id,
+            ),
+            utcnow(),
+            EscalationConfig(),
+            Actor.system("bot"),
+        )
+        missed = open_or_merge(
+            session,
+            family,
+            Trigger(
+                rule_id="missed:guardian",
+                severity="concern",
+                reason="체크인 3주 없음",
+                evidence={"weeks": 3},
+                key="2026-W47",
+            ),
+            utcnow(),
+            EscalationConfig(),
+            Actor.system("bot"),
+        )
+    login(client, "kim")
+    page = client.get(f"/cases/{change.case_id}").text
+    assert "2026-W43 주간 체크인: 총점 36 (높음)" in page
+    assert "weeks: 3" in client.get(f"/cases/{missed.case_id}").text
