@@ -30,7 +30,8 @@ class DashboardConfig:
     @classmethod
     def from_settings(cls, settings: "Settings") -> "DashboardConfig":
         # Sessions live in the database; the key only signs the login form's CSRF token,
-        # so a per-process random key is safe when none is configured.
+        # so a per-process random key is safe when none is configured (a restart only
+        # invalidates login forms that are open at that moment).
         return cls(
             secret_key=settings.secret_key or secrets.token_urlsafe(32),
             cookie_secure=settings.cookie_secure,

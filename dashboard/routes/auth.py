@@ -1,5 +1,7 @@
-"""Login, logout and the language switch."""
+"""Login, logout, the password change and the language switch."""
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from typing import Annotated
@@ -34,7 +36,12 @@ from dashboard.rendering import LANGUAGE_COOKIE, pages
 
 router = APIRouter()
 LOGIN_CSRF_COOKIE = "maeum_login_csrf"
-PUBLIC_PATHS = ("/login",)
+
+
+def _login_token(secret_key: str, nonce: str) -> str:
+    """The login form's CSRF token: the cookie's nonce signed with the secret key, so a
+    cookie planted by someone else (e.g. from a sibling domain) cannot be paired with a form."""
+    return hmac.new(secret_key.encode(), nonce.encode(), hashlib.sha256).hexdigest()
 
 
 def _login_page(
@@ -45,7 +52,7 @@ def _login_page(
     language: str | None = None,
 ) -> HTMLResponse:
     config = request.app.state.config
-    token = secrets.token_urlsafe(32)
+    nonce = secrets.token_urlsafe(32)
     response = pages(request).render(
         request,
         "login.html",
@@ -54,11 +61,11 @@ def _login_page(
         language=language,
         error=error,
         next_path=safe_path(next_path),
-        csrf_token=token,
+        csrf_token=_login_token(config.secret_key, nonce),
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
-        token,
+        nonce,
         httponly=True,
         samesite="lax",
         secure=config.cookie_secure,
@@ -87,8 +94,9 @@ def login(
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/queue",
 ) -> Response:
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, csrf_token):
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    expected = _login_token(config.secret_key, nonce)
+    if not nonce or not secrets.compare_digest(expected, csrf_token):
         raise CsrfFailed()
     policy = ThrottlePolicy(
         window=timedelta(minutes=config.login_window_minutes),

@@ -100,3 +100,17 @@ def test_logout_needs_the_token_too(client: TestClient, world: World) -> None:
     assert client.get("/queue", follow_redirects=False).status_code == 303
     # A fresh login page still works after logging out.
     assert csrf_from(client.get("/login").text)
+
+
+def test_a_login_form_pairs_only_with_its_own_signed_cookie(
+    client: TestClient, world: World
+) -> None:
+    client.get("/login")  # sets this browser's nonce cookie
+    planted = "planted-nonce"
+    client.cookies.set("maeum_login_csrf", planted, path="/login")
+    response = client.post(
+        "/login",
+        data={"username": "kim", "password": PASSWORD, "csrf_token": planted},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
