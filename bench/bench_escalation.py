@@ -103,7 +103,7 @@ def measure(
 
 def _everyday_chat(data_dir: Path, limit: int) -> list[dict[str, Any]]:
     path = data_dir / "chatbot" / "ChatbotData.csv"
-    if not path.exists():
+    if limit <= 0 or not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
         questions = [row["Q"] for row in csv.DictReader(handle)]
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
               f" concern {severities['concern']}"
               " (not labelled for risk: an upper bound on false positives)")
     else:
-        print(f"  everyday chat check skipped: {args.data / 'chatbot'} not found")
+        print(f"  everyday chat check skipped (--chat-limit 0, or no {args.data / 'chatbot'})")
 
 
 if __name__ == "__main__":
