@@ -4,6 +4,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
@@ -89,10 +90,15 @@ def _add_error_pages(app: FastAPI) -> None:
     async def not_found(request: Request, _error: Exception) -> Response:
         return _error_page(request, 404, "error.not_found")
 
+    async def invalid(request: Request, _error: Exception) -> Response:
+        # A hand-edited URL or form (page=abc): a kind page, not FastAPI's JSON.
+        return _error_page(request, 422, "error.invalid")
+
     app.add_exception_handler(NotSignedIn, not_signed_in)
     app.add_exception_handler(CsrfFailed, csrf_failed)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(RequestValidationError, invalid)
 
     @app.get("/", include_in_schema=False)
     def home(_officer: Officer) -> RedirectResponse:

@@ -206,3 +206,11 @@ def test_questionnaire_and_time_based_triggers_show_their_evidence(
     page = client.get(f"/cases/{change.case_id}").text
     assert "2026-W43 주간 체크인: 총점 36 (높음)" in page
     assert "weeks: 3" in client.get(f"/cases/{missed.case_id}").text
+
+
+def test_a_hand_edited_address_gets_a_kind_page(client: TestClient, world: World) -> None:
+    login(client, "kim")
+    response = client.get("/queue?page=abc")
+    assert response.status_code == 422
+    assert "요청을 이해하지 못했습니다" in response.text
+    assert client.get("/cases/abc").status_code == 422
