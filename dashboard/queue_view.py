@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from escalation import Actor, count_cases, list_cases
-from models import Case
+from models import Case, District
 
 # Child age bands shown instead of exact ages: enough for triage, less identifying.
 AGE_BANDS = ((0, 2), (3, 5), (6, 8), (9, 12), (13, 15), (16, 18))
@@ -61,6 +62,7 @@ class QueueRow:
     claimed_by_id: int | None
     claimed_by_name: str
     outcome: str | None
+    district_name: str = ""  # shown to admins, who see every district
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class QueuePage:
     pages: int
 
 
-def _row(case: Case, today: date) -> QueueRow:
+def _row(case: Case, today: date, districts: dict[int, str]) -> QueueRow:
     low, high = age_band(case.family.child_age(today))
     owner = case.claimed_by
     return QueueRow(
@@ -86,6 +88,7 @@ def _row(case: Case, today: date) -> QueueRow:
         claimed_by_id=case.claimed_by_id,
         claimed_by_name=(owner.display_name or owner.username) if owner else "",
         outcome=case.outcome,
+        district_name=districts.get(case.district_id, ""),
     )
 
 
@@ -102,5 +105,8 @@ def queue_page(
             offset=(max(filters.page, 1) - 1) * page_size,
             **options,  # type: ignore[arg-type]
         )
-        rows = [_row(case, today) for case in cases]
+        districts: dict[int, str] = {}
+        if actor.sees_all_districts:
+            districts = dict(session.execute(select(District.id, District.name)).all())
+        rows = [_row(case, today, districts) for case in cases]
     return QueuePage(rows=rows, total=total, pages=max(1, -(-total // page_size)))

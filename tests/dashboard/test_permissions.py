@@ -111,6 +111,7 @@ def test_admins_see_every_district(client: TestClient, world: World) -> None:
     login(client, "admin")
     page = client.get("/queue").text
     assert "하늘반 민이" in page and "바다반 서아" in page
+    assert "마포구" in page and "강남구" in page  # admins see each case's district
     assert client.get(f"/cases/{world.cases['mapo']}").status_code == 200
     assert client.get(f"/cases/{world.cases['gangnam']}").status_code == 200
 
