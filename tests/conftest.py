@@ -33,16 +33,18 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _postgres_template() -> str:
+def _postgres_template() -> Iterator[str]:
     assert POSTGRES_URL
-    template = "maeum_test_template"
+    # Unique per test session, so two runs against one server never collide.
+    template = f"maeum_test_template_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{template}"'))
-    admin.dispose()
     upgrade(make_url(POSTGRES_URL).set(database=template).render_as_string(hide_password=False))
-    return template
+    yield template
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _fresh_postgres_database(template: str) -> Iterator[str]:
