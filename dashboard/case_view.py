@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from dashboard.charts import CutOff, Series, line_chart
 from dashboard.evidence import highlight, phrases_from
 from dashboard.queue_view import age_band
-from escalation import Actor, case_audit, get_case
-from escalation.audit import record
+from escalation import Actor, case_audit, get_case, record_audit
 from models import (
     AuditEntry,
     Case,
@@ -309,7 +308,7 @@ def case_page(
     """Load the case (CaseNotFound outside the actor's view) and record that it was opened."""
     with session.begin():
         case = get_case(session, actor, case_id)
-        record(session, actor, "view", at=utcnow(), case_id=case.id, family_id=case.family_id)
+        record_audit(session, actor, "view", at=utcnow(), case_id=case.id, family_id=case.family_id)
         session.flush()
         family = case.family
         low, high = age_band(family.child_age(utcnow().date()))

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 from dashboard.accounts import SignedInOfficer
 from dashboard.errors import NotFound
 from dashboard.scope import family_in_scope
-from escalation import Actor
-from escalation.audit import record
+from escalation import Actor, record_audit
 from models import District, Member, utcnow
 from models.enrolment import delete_member_data, enrol_family, export_family, reissue_invite
 
@@ -58,7 +57,7 @@ def set_paused(
             member.paused = paused
         if family.status in ("active", "paused"):
             family.status = "paused" if paused else "active"
-        record(
+        record_audit(
             session,
             actor,
             "family.pause" if paused else "family.resume",
@@ -74,7 +73,7 @@ def export(
     with session.begin():
         family = family_in_scope(session, officer, family_id)
         data = export_family(session, family.id)
-        record(session, actor, "family.export", at=utcnow(), family_id=family.id)
+        record_audit(session, actor, "family.export", at=utcnow(), family_id=family.id)
         return data
 
 
@@ -88,7 +87,7 @@ def delete(session: Session, officer: SignedInOfficer, actor: Actor, family_id: 
             delete_member_data(session, member, now)
         family = family_in_scope(session, officer, family_id)
         family.status = "deleted"
-        record(session, actor, "family.delete", at=now, family_id=family.id)
+        record_audit(session, actor, "family.delete", at=now, family_id=family.id)
 
 
 def new_invite(
@@ -105,6 +104,6 @@ def new_invite(
     with session.begin():
         family = family_in_scope(session, officer, family_id)
         reissue_invite(session, family, role, utcnow(), invite_ttl)
-        record(
+        record_audit(
             session, actor, "family.invite", at=utcnow(), family_id=family.id, detail={"role": role}
         )
