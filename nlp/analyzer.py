@@ -14,6 +14,7 @@ import numpy as np
 
 from nlp.analysis import Analysis
 from nlp.emotion.english import english_emotions
+from nlp.emotion.stack import Stacker
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS, SPEAKERS
 from nlp.lang import detect_language
@@ -34,6 +35,8 @@ class ModelConfig:
 
     name: str
     emotion_weights: dict[str, float]  # component -> weight of its probabilities
+    emotion_combine: str  # "average" (weights) or "stack" (stack.safetensors)
+    emotion_components: tuple[str, ...]
     emotion_thresholds: np.ndarray
     risk_thresholds: np.ndarray
     risk_learned_weight: float
@@ -48,6 +51,8 @@ class ModelConfig:
         return cls(
             name=str(raw["name"]),
             emotion_weights={k: float(v) for k, v in emo["weights"].items()},
+            emotion_combine=str(emo.get("combine", "average")),
+            emotion_components=tuple(emo.get("components", sorted(emo["weights"]))),
             emotion_thresholds=np.array([emo["thresholds"][e] for e in EMOTIONS], np.float32),
             risk_thresholds=np.array([risk["thresholds"][r] for r in RISKS], np.float32),
             risk_learned_weight=float(risk.get("learned_weight", 0.0)),
@@ -60,14 +65,17 @@ class Analyzer:
     def __init__(self, directory: Path):
         self.directory = directory
         self.config = ModelConfig.read(directory)
-        weights = self.config.emotion_weights
-        self.tfidf = (
-            TfidfClassifier.load(directory, "emotion_tfidf")
-            if weights.get("tfidf", 0) > 0
-            else None
-        )
+        cfg = self.config
+        stack = cfg.emotion_combine == "stack"
+
+        def needed(name: str) -> bool:
+            used = stack or cfg.emotion_weights.get(name, 0) > 0
+            return name in cfg.emotion_components and used
+
+        self.stacker = Stacker.load(directory) if stack else None
+        self.tfidf = TfidfClassifier.load(directory, "emotion_tfidf") if needed("tfidf") else None
         self.encoder = None
-        if weights.get("encoder", 0) > 0:
+        if needed("encoder"):
             from nlp.emotion.encoder import EncoderClassifier
 
             self.encoder = EncoderClassifier.load(directory)
@@ -79,20 +87,21 @@ class Analyzer:
         self.phrasebook = load_phrasebook()
 
     def emotion_proba(self, texts: list[str]) -> np.ndarray:
-        """Weighted average of the components' probabilities on normalised Korean text."""
-        out = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
+        """Screener-emotion probabilities (n, 8) for normalised Korean text."""
+        k8 = len(EMOTIONS)
         if not texts:
-            return out
-        total = 0.0
+            return np.zeros((0, k8), dtype=np.float32)
+        outputs: dict[str, np.ndarray] = {}
         if self.tfidf is not None:
-            w = self.config.emotion_weights["tfidf"]
-            out += w * self.tfidf.predict_proba(texts)
-            total += w
+            outputs["tfidf"] = self.tfidf.predict_proba(texts)
         if self.encoder is not None:
-            w = self.config.emotion_weights["encoder"]
-            out += w * self.encoder.predict_proba(texts)
-            total += w
-        return out / max(total, 1e-9)
+            outputs["encoder"] = self.encoder.predict_proba(texts)
+        if self.stacker is not None:
+            return self.stacker.predict_proba(outputs).astype(np.float32)
+        weights = self.config.emotion_weights
+        total = sum(weights[k] for k in outputs)
+        out = sum(weights[k] * p[:, :k8] for k, p in outputs.items())
+        return (np.asarray(out) / max(total, 1e-9)).astype(np.float32)
 
     def analyze(
         self, texts: Sequence[str], speaker: str | Sequence[str] = "child"

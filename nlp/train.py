@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from nlp.data import data_dir, read_kote
+from nlp.emotion.stack import fit_stacker, stack_oof
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS
 from nlp.metrics import report, tune_thresholds
@@ -37,6 +38,7 @@ class TrainConfig:
     folds: int = 5
     tfidf_ngram_max: int = 3
     tfidf_c: float = 2.0
+    tfidf_features: int | None = None  # None: every n-gram seen twice
     encoder: bool = False
     encoder_preset: str = "small"
     pretrain_minutes: float = 0.0
@@ -47,6 +49,7 @@ class TrainConfig:
     init_body: str = ""  # folder with body.safetensors + tokenizer.json: skip pretraining
     save_body: str = ""  # where to keep the pretrained body
     max_kote: int = 0  # 0 = all rows; a small number for smoke tests
+    risk_only: bool = False  # retrain only the risk part of an existing model directory
     risk_learned_weight: float = 0.6
     risk_threshold: float = 0.5
 
@@ -72,10 +75,17 @@ def _subset(texts: list[str], idx: np.ndarray) -> list[str]:
 
 
 def train(cfg: TrainConfig) -> dict[str, object]:
-    """Train, tune, write the model directory; returns the metrics written to metrics.json."""
+    """Train, tune, write the model directory; returns a few training figures."""
     seed_everything(cfg.seed)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
+    if cfg.risk_only:
+        path = out / "config.json"
+        config = json.loads(path.read_text(encoding="utf-8"))
+        config["risk"] = _train_risk(cfg, out)
+        path.write_text(json.dumps(config, indent=2, ensure_ascii=False), "utf-8")
+        _log(f"rewrote the risk part of {out}")
+        return {"risk": config["risk"]}
     root = data_dir(cfg.data)
     kote = read_kote(root, "train")
     texts = [normalize_text(t) for t in kote.texts]
@@ -84,31 +94,55 @@ def train(cfg: TrainConfig) -> dict[str, object]:
         texts, y, fine = texts[: cfg.max_kote], y[: cfg.max_kote], fine[: cfg.max_kote]
     folds = list(KFold(cfg.folds, shuffle=True, random_state=cfg.seed).split(texts))
 
-    # Out-of-fold probabilities of each component: thresholds and weights are tuned on
-    # training data only, so KOTE dev stays an honest measurement.
+    # Out-of-fold probabilities of each component (8 emotions, then the 44 KOTE labels):
+    # weights, the stacker and thresholds are tuned on training data only, so KOTE dev
+    # stays an honest measurement.
+    targets = np.concatenate([y, fine], axis=1)
     _log(f"tfidf: {cfg.folds}-fold out-of-fold predictions on {len(texts)} texts")
-    oof: dict[str, np.ndarray] = {"tfidf": np.zeros_like(y)}
+    oof: dict[str, np.ndarray] = {"tfidf": np.zeros_like(targets)}
     for tr, va in folds:
-        m = TfidfClassifier.fit(_subset(texts, tr), y[tr], cfg.tfidf_ngram_max, cfg.tfidf_c, None)
+        m = TfidfClassifier.fit(
+            _subset(texts, tr), targets[tr], cfg.tfidf_ngram_max, cfg.tfidf_c, cfg.tfidf_features
+        )
         oof["tfidf"][va] = m.predict_proba(_subset(texts, va))
-    TfidfClassifier.fit(texts, y, cfg.tfidf_ngram_max, cfg.tfidf_c, None).save(out, "emotion_tfidf")
 
     if cfg.encoder:
         from nlp.emotion.encoder import train_encoder
 
         oof["encoder"] = train_encoder(cfg, root, texts, y, fine, folds, out, _log)
 
-    weights = _tune_weights(y, oof)
-    prob = sum(w * oof[k] for k, w in weights.items()) / sum(weights.values())
+    k8 = len(EMOTIONS)
+    weights = _tune_weights(y, {k: v[:, :k8] for k, v in oof.items()})
+    average = sum(w * oof[k][:, :k8] for k, w in weights.items()) / sum(weights.values())
+    stacked = stack_oof(oof, y, folds)
+    scores = {
+        "average": float(report(y, average, tune_thresholds(y, average))["macro_f1"]),  # type: ignore[arg-type]
+        "stack": float(report(y, stacked, tune_thresholds(y, stacked))["macro_f1"]),  # type: ignore[arg-type]
+    }
+    combine = "stack" if scores["stack"] > scores["average"] else "average"
+    prob = stacked if combine == "stack" else average
+    if combine == "stack":
+        fit_stacker(oof, y).save(out)
+    # The shipped TF-IDF model keeps the 44 KOTE columns only when the stacker reads them.
+    final_targets = targets if combine == "stack" else y
+    TfidfClassifier.fit(
+        texts, final_targets, cfg.tfidf_ngram_max, cfg.tfidf_c, cfg.tfidf_features
+    ).save(out, "emotion_tfidf")
     thresholds = tune_thresholds(y, prob)
-    oof_metrics = {k: report(y, p, tune_thresholds(y, p))["macro_f1"] for k, p in oof.items()}
+    oof_metrics = {
+        k: float(report(y, p[:, :k8], tune_thresholds(y, p[:, :k8]))["macro_f1"])  # type: ignore[arg-type]
+        for k, p in oof.items()
+    }
     _log(f"out-of-fold macro-F1 per component {oof_metrics}; weights {weights}")
+    _log(f"out-of-fold macro-F1 of the combinations {scores}: using {combine}")
 
     risk_cfg = _train_risk(cfg, out)
     config = {
         "name": MODEL_NAME,
         "emotion": {
             "weights": weights,
+            "combine": combine,
+            "components": sorted(oof),
             "thresholds": {
                 e: round(float(t), 3) for e, t in zip(EMOTIONS, thresholds, strict=True)
             },
@@ -118,7 +152,7 @@ def train(cfg: TrainConfig) -> dict[str, object]:
     }
     (out / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False), "utf-8")
     np.savez_compressed(out / "train_oof.npz", y=y, **oof)  # for analysis; not shipped
-    metrics = {"oof_macro_f1": oof_metrics, "weights": weights}
+    metrics = {"oof_macro_f1": oof_metrics, "weights": weights, "combine": scores}
     _log(f"wrote {out}")
     return metrics
 
@@ -137,7 +171,12 @@ def _tune_weights(y: np.ndarray, oof: dict[str, np.ndarray]) -> dict[str, float]
 
 
 def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
-    """Learned risk model (char TF-IDF + LR) on the train split of the written examples."""
+    """Learned risk model (char TF-IDF + LR) on the train split of the written examples.
+
+    Its weight against the phrase lists is tuned on the dev split: the largest recall with
+    at most one false positive in 30 ordinary dev messages; among equals, the fewest false
+    positives, then the largest weight (the learned model is a backstop for confident cases).
+    """
     train_ex = read_examples(Path(cfg.examples), "train")
     texts = [normalize_text(e.text) for e in train_ex]
     model = TfidfClassifier.fit(
@@ -145,10 +184,39 @@ def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
     )
     model.save(out, "risk_tfidf")
     _log(f"risk: learned model on {len(train_ex)} written examples (train split)")
+    weight = _tune_risk_weight(cfg, model)
     return {
-        "learned_weight": cfg.risk_learned_weight,
+        "learned_weight": weight,
         "thresholds": dict.fromkeys(RISKS, cfg.risk_threshold),
     }
+
+
+def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier) -> float:
+    dev = read_examples(Path(cfg.examples), "dev")
+    if not dev:
+        return cfg.risk_learned_weight
+    try:
+        from nlp.normalize import morphemes
+        from nlp.risk.phrases import match
+
+        norm = [normalize_text(e.text) for e in dev]
+        hits = [match(n, m, e.speaker) for n, m, e in zip(norm, morphemes(norm), dev, strict=True)]
+    except ImportError:  # no Kiwi (e.g. a bare GPU machine): keep the configured weight
+        _log("risk: Kiwi unavailable, learned weight not tuned")
+        return cfg.risk_learned_weight
+    phrase = np.array([[h.scores[r] for r in RISKS] for h in hits], dtype=np.float32)
+    learned = model.predict_proba(norm)
+    y = label_matrix(dev)
+    pos, neg = y.sum(1) > 0, y.sum(1) == 0
+    best: tuple[float, float, float] = (-1.0, 0.0, 0.0)
+    for w in (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9):
+        flagged = (np.maximum(phrase, w * learned) >= cfg.risk_threshold).any(1)
+        recall, fp = float(flagged[pos].mean()), float(flagged[neg].mean())
+        _log(f"risk: learned weight {w:.2f}: dev recall {recall:.3f}, false positives {fp:.3f}")
+        if fp <= max(1.0 / max(neg.sum(), 1), 0.034) and (recall, -fp, w) > best:
+            best = (recall, -fp, w)
+    _log(f"risk: learned weight {best[2]}")
+    return best[2]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -168,6 +236,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fine-weight", type=float, default=0.5, help="44-label auxiliary loss")
     parser.add_argument("--init-body", default="", help="folder of a pretrained body")
     parser.add_argument("--save-body", default="", help="keep the pretrained body here")
+    parser.add_argument(
+        "--risk-only", action="store_true", help="retrain only the risk part of --out"
+    )
     parser.add_argument("--max-kote", type=int, default=0, help="use only the first N rows")
 
 
@@ -190,4 +261,5 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         init_body=args.init_body,
         save_body=args.save_body,
         max_kote=args.max_kote,
+        risk_only=args.risk_only,
     )

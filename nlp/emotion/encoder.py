@@ -279,16 +279,20 @@ def finetune(
 def predict_seqs(
     model: EmotionEncoder, seqs: list[list[int]], device: torch.device, batch_size: int = 64
 ) -> np.ndarray:
-    """Probabilities (n, 8), batches bucketed by length and padded per batch."""
+    """Probabilities (n, 8 + 44): screener emotions, then the KOTE labels.
+
+    Batches are bucketed by length and padded per batch.
+    """
     was_training = model.training
     model.eval()
     order = np.argsort([len(s) for s in seqs], kind="stable")
-    out = np.zeros((len(seqs), len(EMOTIONS)), dtype=np.float32)
+    out = np.zeros((len(seqs), len(EMOTIONS) + model.fine.out_features), dtype=np.float32)
     for k in range(0, len(order), batch_size):
         idx = order[k : k + batch_size]
         ids, att = _pad([seqs[j] for j in idx], device)
-        logits, _ = model(ids, att)
-        out[idx] = torch.sigmoid(logits.float()).cpu().numpy()
+        logits, fine_logits = model(ids, att)
+        both = torch.cat([logits.float(), fine_logits.float()], dim=1)
+        out[idx] = torch.sigmoid(both).cpu().numpy()
     model.train(was_training)
     return out
 
@@ -311,7 +315,7 @@ class EncoderClassifier:
         return cls(model, tok, spec)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Probabilities (n, 8) for normalised texts."""
+        """Probabilities (n, 8 + 44) for normalised texts: screener emotions, then KOTE labels."""
         seqs = _encode(self.tok, texts, self.spec.max_len)
         return predict_seqs(self.model, seqs, torch.device("cpu"))
 
@@ -338,7 +342,7 @@ def train_encoder(
 ) -> np.ndarray:
     """Tokenizer, pretraining, out-of-fold fine-tuning (picks the epoch count), final model.
 
-    Returns the out-of-fold probabilities at the chosen epoch count.
+    Returns the out-of-fold probabilities (8 + 44 columns) at the chosen epoch count.
     """
     from nlp.data import read_unlabeled
     from nlp.normalize import normalize_text
@@ -379,7 +383,10 @@ def train_encoder(
             tok.save(str(Path(cfg.save_body) / "tokenizer.json"))
     assert tok is not None
     seqs = _encode(tok, texts, spec.max_len)
-    per_epoch = [np.zeros_like(y) for _ in range(cfg.finetune_epochs)]
+    per_epoch = [
+        np.zeros((len(y), y.shape[1] + fine.shape[1]), np.float32)
+        for _ in range(cfg.finetune_epochs)
+    ]
     for k, (tr, va) in enumerate(folds):
         res = finetune(
             spec,
@@ -398,7 +405,10 @@ def train_encoder(
         for e, probs in enumerate(res.per_epoch):
             per_epoch[e][va] = probs
         log(f"encoder fold {k + 1}/{len(folds)} done")
-    scores = [float(report(y, pe, tune_thresholds(y, pe))["macro_f1"]) for pe in per_epoch]  # type: ignore[arg-type]
+    k8 = y.shape[1]
+    scores = [
+        float(report(y, pe[:, :k8], tune_thresholds(y, pe[:, :k8]))["macro_f1"]) for pe in per_epoch
+    ]  # type: ignore[arg-type]
     best = int(np.argmax(scores))
     log("encoder out-of-fold macro-F1 by epoch: " + " ".join(f"{s:.3f}" for s in scores))
     final = finetune(

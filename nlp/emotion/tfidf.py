@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from safetensors.numpy import load_file, save_file
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -23,6 +26,15 @@ def _vectorizer(ngram_max: int, vocabulary: dict[str, int] | None = None) -> Tfi
         vocabulary=vocabulary,
         dtype=np.float32,
     )
+
+
+def _fit_column(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """One balanced logistic regression; a constant column gets a constant answer."""
+    if y.min() == y.max():
+        return np.zeros(x.shape[1], dtype=np.float32), (10.0 if y.max() > 0 else -10.0)
+    lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    lr.fit(x, y)
+    return lr.coef_[0], float(lr.intercept_[0])
 
 
 class TfidfClassifier:
@@ -46,17 +58,11 @@ class TfidfClassifier:
         vec = _vectorizer(ngram_max)
         vec.max_features = max_features
         x = vec.fit_transform(texts)
-        coefs, intercepts = [], []
-        for j in range(targets.shape[1]):
-            y = targets[:, j]
-            if y.min() == y.max():
-                coefs.append(np.zeros(x.shape[1], dtype=np.float32))
-                intercepts.append(10.0 if y.max() > 0 else -10.0)
-                continue
-            lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-            lr.fit(x, y)
-            coefs.append(lr.coef_[0])
-            intercepts.append(float(lr.intercept_[0]))
+        jobs = Parallel(n_jobs=min(8, os.cpu_count() or 1), prefer="threads")(
+            delayed(_fit_column)(x, targets[:, j], c) for j in range(targets.shape[1])
+        )
+        coefs = [coef for coef, _ in jobs]
+        intercepts = [b for _, b in jobs]
         return cls(vec, np.stack(coefs, axis=1), np.asarray(intercepts))
 
     def decision(self, texts: list[str]) -> np.ndarray:

@@ -14,7 +14,7 @@ from nlp.normalize import Morpheme, get_kiwi, has_laughter
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 STRONG, SOFT = 0.95, 0.75
-LAUGHTER_FACTOR, FICTION_FACTOR, OTHER_SPEAKER_FACTOR = 0.6, 0.3, 0.4
+LAUGHTER_FACTOR, JOKING_FACTOR, FICTION_FACTOR, OTHER_SPEAKER_FACTOR = 0.6, 0.5, 0.3, 0.4
 # Particles are folded to one form each, so "날/나를", "아빠가/아빠께서" match alike.
 _PARTICLES = {
     "JKO": "을",
@@ -102,9 +102,10 @@ class Pattern:
 
 @dataclass
 class CategoryPhrases:
-    """Compiled phrases of one risk category."""
+    """Compiled phrases of one risk category, indexed by their first unit."""
 
     patterns: list[Pattern] = field(default_factory=list)
+    by_first: dict[str, list[Pattern]] = field(default_factory=dict)
     english: list[tuple[re.Pattern[str], float]] = field(default_factory=list)
     parent_only: bool = False
 
@@ -118,6 +119,7 @@ class PhraseBook:
     fiction_categories: frozenset[str]
     fiction_ko: frozenset[str]
     fiction_en: list[re.Pattern[str]]
+    joking: frozenset[str] = frozenset()
 
 
 def _analyse(text: str) -> list[Morpheme]:
@@ -162,13 +164,26 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> Pattern:
     return Pattern(text, tuple(elements), weight, negatable)
 
 
+def _subject_particle(word: str) -> str:
+    """이 after a final consonant, else 가 (so Kiwi reads the word as a noun)."""
+    last = word[-1]
+    has_final = "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0
+    return "이" if has_final else "가"
+
+
 @lru_cache(maxsize=64)
 def _group_units(members: tuple[str, ...]) -> frozenset[str]:
     """The unit of each group member (its last content morpheme)."""
     out: set[str] = set()
     for member in members:
-        # analysed before a particle, so "아이" reads as a noun, not an interjection
-        units = [u for u in (_unit(m) for m in _analyse(member + "가")) if u and u[:2] != "J:"]
+        # Prefer a reading of the whole member as one morpheme; read before a particle,
+        # "아이" is a noun rather than an interjection.
+        readings = []
+        for suffix in (_subject_particle(member), ""):
+            morphs = [m for m in _analyse(member + suffix) if m.start < len(member)]
+            readings.append([u for u in (_unit(m) for m in morphs) if u and u[:2] != "J:"])
+        single = [r for r in readings if len(r) == 1]
+        units = single[0] if single else readings[0]
         out.add(units[-1] if units else member)
     return frozenset(out)
 
@@ -191,6 +206,9 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
                     cat.english.append((re.compile(p), weight))
                 except re.error as exc:
                     raise PhraseFileError(f"{path}: {name}.{key} regex {p!r}: {exc}") from exc
+        for pat in cat.patterns:
+            for unit in pat.elements[0]:
+                cat.by_first.setdefault(unit, []).append(pat)
         cats[name] = cat
     fiction = raw.get("fiction", {})
     return PhraseBook(
@@ -199,6 +217,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_categories=frozenset(fiction.get("categories", [])),
         fiction_ko=frozenset(fiction.get("ko", [])),
         fiction_en=[re.compile(p) for p in fiction.get("en", [])],
+        joking=frozenset(raw.get("joking", [])),
     )
 
 
@@ -255,13 +274,16 @@ def match(
     book = book or load_phrasebook()
     tokens = to_tokens(morphs)
     units = {t.unit for t in tokens}
-    fiction = bool(units & book.fiction_ko) or any(r.search(text) for r in book.fiction_en)
+    forms = {u.split("/")[0] for u in units}
+    fiction = bool(forms & book.fiction_ko) or any(r.search(text) for r in book.fiction_en)
     laughing = has_laughter(text)
+    joking = bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())
     scores = dict.fromkeys(RISKS, 0.0)
     evidence: dict[str, list[str]] = {}
     for name, cat in book.categories.items():
         best, found = 0.0, []
-        for pat in cat.patterns:
+        candidates = {id(p): p for u in units for p in cat.by_first.get(u, [])}
+        for pat in candidates.values():
             idx = _find(tokens, pat, book.max_gap)
             if idx is None or (pat.negatable and _negated(tokens, idx)):
                 continue
@@ -276,6 +298,8 @@ def match(
             continue
         if laughing:
             best *= LAUGHTER_FACTOR
+        if joking:
+            best *= JOKING_FACTOR
         if fiction and name in book.fiction_categories:
             best *= FICTION_FACTOR
         if cat.parent_only and speaker != "parent":
