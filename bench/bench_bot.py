@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.analysis import stand_in_analyser
 from bot.app import build_application
@@ -138,24 +138,47 @@ async def _bench_ptb(directory: Path, updates: int) -> None:
         services = _services(url, TELEGRAM_BOT_TOKEN="1:BENCH", TELEGRAM_API_URL=base_url)
         people = _enrol_guardians(services, 100)
         application = build_application(services, tick_seconds=3600, rate_limit=False)
+        enqueued: dict[int, float] = {}
         latencies: list[float] = []
-        async with application:
-            bot_user = {"id": 1, "is_bot": False, "first_name": "p", "language_code": "ko"}
+        finished = asyncio.Event()
+
+        async def done(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+            latencies.append(time.perf_counter() - enqueued[update.update_id])
+            if len(latencies) == updates:
+                finished.set()
+
+        application.add_handler(TypeHandler(Update, done), group=99)
+        bot_user = {"id": 1, "is_bot": False, "first_name": "p", "language_code": "ko"}
+
+        async def offer(first_id: int, rate: float | None) -> float:
+            """Put `updates` updates in the queue (all at once, or `rate` a second)."""
+            latencies.clear()
+            finished.clear()
             start = time.perf_counter()
             for n in range(updates):
                 who = people[n % len(people)]
-                data = {"update_id": 10_000 + n, "message": {
+                data = {"update_id": first_id + n, "message": {
                     "message_id": n + 1, "date": int(time.time()),
                     "chat": {"id": who.chat_id, "type": "private"},
                     "from": dict(bot_user, id=who.user_id), "text": f"오늘 이야기 {n}"}}
-                update = Update.de_json(data, application.bot)
-                t0 = time.perf_counter()
-                await application.process_update(update)
-                latencies.append(time.perf_counter() - t0)
-            elapsed = time.perf_counter() - start
-        print(f"PTB process_update (handler + SQLite + reply over loopback HTTP to a fake Bot "
-              f"API process), {updates} free-text updates: {updates / elapsed:.0f} updates/s; "
-              f"{_percentiles(latencies)}")
+                if rate is not None:
+                    await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+                enqueued[first_id + n] = time.perf_counter()
+                await application.update_queue.put(Update.de_json(data, application.bot))
+            await asyncio.wait_for(finished.wait(), timeout=300)
+            return time.perf_counter() - start
+
+        async with application:
+            await application.start()
+            elapsed = await offer(10_000, None)
+            print(f"PTB Application, saturated (update queue, per-chat ordered concurrency, "
+                  f"handler + SQLite + reply over loopback HTTP to a fake Bot API process): "
+                  f"{updates} free-text updates from 100 people in {elapsed:.1f} s = "
+                  f"{updates / elapsed:.0f} updates/s")
+            await offer(20_000, 50.0)
+            print(f"PTB Application at 50 updates/s offered: time from arrival to reply sent "
+                  f"{_percentiles(latencies)}")
+            await application.stop()
         services.session_factory.kw["bind"].dispose()
     finally:
         server.terminate()

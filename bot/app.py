@@ -10,6 +10,7 @@ from bot.errors import on_error
 from bot.handlers import fallbacks, family, officers
 from bot.handlers.common import SERVICES_KEY
 from bot.services import Services
+from bot.updates import PerChatUpdateProcessor
 
 # Registration order matters: earlier modules see an update first. Specific handlers
 # (e.g. officers' commands) go before `family`; `fallbacks` catches what is left.
@@ -35,6 +36,7 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url)
         .post_init(_post_init)
+        .concurrent_updates(PerChatUpdateProcessor(settings.bot_concurrency))
     )
     if rate_limit:
         # Telegram allows about 30 messages/s overall; retry a flood-control answer twice.

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", alias="MAEUM_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, alias="MAEUM_WEBHOOK_PORT")
     webhook_secret: str | None = Field(default=None, alias="MAEUM_WEBHOOK_SECRET")
+    # Updates of different chats handled at once (one chat's updates stay in order).
+    bot_concurrency: int = Field(default=8, ge=1, alias="MAEUM_BOT_CONCURRENCY")
 
     model_dir: Path | None = Field(default=None, alias="MAEUM_MODEL_DIR")
     rules_path: Path = Field(

@@ -94,3 +94,16 @@ async def test_last_weeks_unfinished_checkin_is_left_and_this_week_starts(harnes
             .order_by(QuestionnaireResponse.week)
         ).all()
     assert weeks == [("2026-W48", 1), ("2026-W49", 0)]
+
+
+async def test_answers_sent_in_a_burst_keep_their_order(harness, session_factory):
+    codes = enrol(session_factory)
+    await join(harness, codes)
+    await harness.say(GUARDIAN_ID, "/checkin")
+    stranger_ids = [harness.fake.send_text(900 + n, "안녕") for n in range(5)]
+    ids = [harness.fake.send_text(GUARDIAN_ID, value) for value in "12345"]
+    for update_id in [*stranger_ids, *ids]:
+        await harness.settle(update_id)
+    with session_factory() as session:
+        stored = dict(session.execute(select(Answer.item_id, Answer.value)).all())
+    assert stored == {"ps01": 1, "ps02": 2, "ps03": 3, "ps04": 4, "ps05": 5}
