@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     chat = commands.add_parser("chat", help="talk to the bot in this terminal, no token needed")
     chat.add_argument("--as", dest="role", choices=("parent", "child"), default="parent")
     chat.add_argument("--family", type=int,
-                      help="family id (default: the demo family, created on first use)")
+                      help="a demo family's id (default: the demo family, made on first use)")
     chat.set_defaults(handler=_chat)
 
     family = commands.add_parser("family", help="families")

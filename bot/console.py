@@ -58,17 +58,19 @@ def join_as(
     """Bind a console identity to the family's member (consenting for the demo if needed)."""
     who = console_identity(family_id, role)
     with services.session_factory() as session, session.begin():
+        family = session.get(Family, family_id)
+        if family is None or family.district.code != DEMO_DISTRICT:
+            # Speaking (and consenting) for someone is only for the demo, never a real family.
+            raise ConsoleError(f"family {family_id} is not a demo family (district "
+                               f"{DEMO_DISTRICT!r}); leave out --family to use the demo")
         member = session.scalar(
             select(Member).where(Member.family_id == family_id, Member.role == role)
         )
         if member is not None and member.telegram_user_id == who.user_id:
             code = None
         elif member is not None and (member.telegram_user_id or 0) > 0:
-            raise ConsoleError(f"the {role} of family {family_id} uses Telegram; "
-                               "pick another family with --family")
+            raise ConsoleError(f"the {role} of family {family_id} uses Telegram")
         else:
-            family = session.get(Family, family_id)
-            assert family is not None
             code = reissue_invite(
                 session, family, role, services.now(),
                 timedelta(hours=services.settings.invite_ttl_hours),

@@ -55,3 +55,23 @@ def test_console_child_after_parent_reuses_the_demo_family(session_factory, data
     with session_factory() as session:
         assert session.scalars(select(MoodCheckin.mood)).all() == ["happy"]
         assert len(session.scalars(select(Member)).all()) == 2
+
+
+def test_console_never_speaks_for_a_real_family(session_factory, database_url):
+    from datetime import timedelta
+
+    import pytest
+
+    from bot.console import ConsoleError
+    from models.enrolment import add_district, enrol_family
+
+    services = _services(session_factory, database_url)
+    with session_factory() as session, session.begin():
+        add_district(session, "gangnam")
+        family_id = enrol_family(session, district_code="gangnam", child_alias="Min",
+                                 child_age=8, now=services.now(),
+                                 invite_ttl=timedelta(days=7)).family.id
+    with pytest.raises(ConsoleError, match="not a demo family"):
+        _run(services, "child", ["/help"], family_id=family_id)
+    with session_factory() as session:
+        assert session.scalars(select(Member)).all() == []
