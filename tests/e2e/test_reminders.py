@@ -79,3 +79,29 @@ async def test_outbox_retries_until_delivered(ticking, session_factory):
 
     await ticking.fake.wait_for(delivered)
     assert len(_reminders_to(ticking.fake, GUARDIAN_ID)) == 1
+
+
+async def test_child_mood_reminder_opens_the_mood_buttons(ticking, session_factory):
+    from tests.e2e.conftest import CHILD_ID
+
+    await join(ticking, enrol(session_factory, child_age=6), child=True)
+    ticking.clock.now = datetime(2026, 11, 23, 7, 1, tzinfo=UTC)  # Monday 16:01 in Seoul
+
+    def mood_reminders():
+        return [m for m in ticking.fake.sent_to(CHILD_ID) if "오늘 기분은 어때" in m.text]
+
+    reminder = (await ticking.fake.wait_for(mood_reminders))[0]
+    await ticking.press(CHILD_ID, "기분 알려 주기", reminder)
+    prompt = ticking.fake.last(CHILD_ID)
+    assert "읽어 주세요" in prompt.text and len(prompt.labels) == 6
+    await ticking.press(CHILD_ID, "😊", prompt)
+    # Answered today: the gentle second reminder tomorrow is skipped.
+    ticking.clock.advance(days=1)
+
+    def second_skipped():
+        with session_factory() as session:
+            return session.scalar(select(Reminder.status).where(
+                Reminder.kind == "mood", Reminder.attempt == 2)) == "skipped"
+
+    await ticking.fake.wait_for(second_skipped)
+    assert len(mood_reminders()) == 1
