@@ -264,9 +264,11 @@ async def _bench_outbox_rate(directory: Path, messages: int) -> None:
             delivered = await deliver_pending(application.bot, services)
             elapsed = time.perf_counter() - t0
         rate = delivered / elapsed
+        # The limiter lets a first burst of 30 through, then holds a steady 30 a second.
+        steady = (delivered - 30) / elapsed
         print(f"outbox through AIORateLimiter: {delivered} messages in {elapsed:.1f} s = "
-              f"{rate:.1f} messages/s (Telegram allows ~30/s); 50,000 reminders would take "
-              f"{50_000 / rate / 60:.0f} min")
+              f"{rate:.1f} messages/s overall, {steady:.1f}/s after the first burst of 30 "
+              f"(Telegram allows ~30/s); 50,000 reminders take {50_000 / steady / 60:.0f} min")
         services.session_factory.kw["bind"].dispose()
     finally:
         fake.stop()
