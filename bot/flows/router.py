@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.flows import account, checkin, enrolment, mood
 from bot.flows.intake import acknowledgement, take_in
-from bot.flows.turn import Turn, run_turn
+from bot.flows.turn import Turn, guess_language_code, run_turn
 from bot.flows.types import Identity, Outcome, Reply
 from bot.services import Services
+from models.enrolment import member_by_telegram_user
+
+log = logging.getLogger(__name__)
 
 # Commands anyone may use, enrolled or not, consented or not.
 _OPEN_COMMANDS = {"help": account.on_help, "privacy": account.on_privacy,
@@ -113,17 +118,13 @@ def handle_unsupported(services: Services, who: Identity, kind: str,
 
 
 def error_reply(services: Services, who: Identity) -> Reply:
-    """What a person sees when handling their update failed (no database access needed)."""
-    from bot.flows.turn import guess_language_code
-
+    """What a person sees when handling their update failed, in their language if known."""
     language = guess_language_code(who.language_code)
     try:
         with services.session_factory() as session:
-            from models.enrolment import member_by_telegram_user
-
             member = member_by_telegram_user(session, who.user_id)
             if member is not None:
                 language = member.language
-    except Exception:  # the database itself may be what failed
-        pass
+    except Exception as error:  # the database itself may be what failed: answer anyway
+        log.warning("language lookup for the error reply failed: %s", type(error).__name__)
     return Reply(services.catalogue.t(language, "error.generic"))
