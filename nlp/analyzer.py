@@ -6,6 +6,7 @@ import json
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ class Analyzer:
             else None
         )
         self.phrasebook = load_phrasebook()
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="maeum-phrases")
 
     def emotion_proba(self, texts: list[str]) -> np.ndarray:
         """Screener-emotion probabilities (n, 8) for normalised Korean text."""
@@ -116,6 +118,9 @@ class Analyzer:
                 raise ValueError(f"unknown speaker {s!r}; expected one of {SPEAKERS}")
         norm = [normalize_text(t) for t in texts]
         langs = [detect_language(t[:MAX_CHARS]) for t in texts]
+        # Morphemes and phrases run beside the emotion models: both release the GIL, so a
+        # second core is used even when torch runs on one thread.
+        hits_future = self._pool.submit(self._phrase_hits, norm, speakers)
         emotions = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
         model_idx = [i for i, lang in enumerate(langs) if lang in MODEL_LANGS and norm[i]]
         if model_idx:
@@ -123,7 +128,7 @@ class Analyzer:
         en_idx = [i for i, lang in enumerate(langs) if lang == "en"]
         if en_idx:
             emotions[en_idx] = english_emotions([norm[i] for i in en_idx])
-        hits = self._phrase_hits(norm, speakers)
+        hits = hits_future.result()
         learned = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
         if self.risk_model is not None and model_idx:
             learned[model_idx] = self.risk_model.predict_proba([norm[i] for i in model_idx])

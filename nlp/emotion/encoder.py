@@ -317,7 +317,8 @@ class EncoderClassifier:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Probabilities (n, 8 + 44) for normalised texts: screener emotions, then KOTE labels."""
         seqs = _encode(self.tok, texts, self.spec.max_len)
-        return predict_seqs(self.model, seqs, torch.device("cpu"))
+        # small batches of similar length: little padding, cache-friendly on a CPU
+        return predict_seqs(self.model, seqs, torch.device("cpu"), batch_size=16)
 
 
 def save_encoder(directory: Path, model: EmotionEncoder, tok: Tokenizer, spec: EncoderSpec) -> None:

@@ -127,10 +127,16 @@ def _analyse(text: str) -> list[Morpheme]:
     return [Morpheme(t.form, t.tag, t.lemma, t.start, t.start + t.len) for t in tokens]
 
 
-def _compile(text: str, groups: dict[str, list[str]], weight: float) -> Pattern:
-    """Analyse the phrase with each @group replaced by its first member, then widen."""
+def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pattern]:
+    """Analyse the phrase with each @group replaced by its first member, then widen.
+
+    Kiwi sometimes splits a dictionary form ("들어오다" -> 들 + 오) that it reads whole in a
+    conjugated message ("들어와" -> 들어오), so such a phrase also gets a variant with the
+    word's stem as one unit.
+    """
     surface = ""
     slots: dict[int, tuple[int, frozenset[str]]] = {}  # start -> (end, units)
+    verbs: dict[int, tuple[int, str]] = {}  # start -> (end, stem) of words ending in 다
     for chunk in text.split():
         if surface:
             surface += " "
@@ -146,22 +152,38 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> Pattern:
             )
             surface += placeholder + rest
         else:
+            if chunk.endswith("다") and len(chunk) > 2:
+                verbs[len(surface)] = (len(surface) + len(chunk), chunk[:-1])
             surface += chunk
     elements: list[frozenset[str]] = []
+    variant: list[frozenset[str]] = []
+    merged: set[int] = set()
     for m in _analyse(surface):
         slot = next(((s, v) for s, v in slots.items() if s <= m.start < v[0]), None)
         if slot is not None:
             if slot[0] == m.start:
                 elements.append(slot[1][1])
+                variant.append(slot[1][1])
             continue
         unit = _unit(m)
-        if unit is not None and (not unit.startswith("J:") or _is_pattern_particle(unit)):
-            elements.append(frozenset([unit]))
+        if unit is None or (unit.startswith("J:") and not _is_pattern_particle(unit)):
+            continue
+        elements.append(frozenset([unit]))
+        verb = next(((s, v) for s, v in verbs.items() if s <= m.start < v[0]), None)
+        if verb is not None and unit.endswith("/V"):
+            if verb[0] not in merged:
+                merged.add(verb[0])
+                variant.append(frozenset([f"{verb[1][1]}/V"]))
+            continue
+        variant.append(frozenset([unit]))
     if not elements:
         raise PhraseFileError(f"{PHRASES_FILE}: phrase {text!r} has no content morphemes")
     units = set().union(*elements)
     negatable = not (units & (_NEGATORS_BEFORE | _NEGATORS_AFTER | {"없/V"}))
-    return Pattern(text, tuple(elements), weight, negatable)
+    out = [Pattern(text, tuple(elements), weight, negatable)]
+    if variant != elements:
+        out.append(Pattern(text, tuple(variant), weight, negatable))
+    return out
 
 
 def _subject_particle(word: str) -> str:
@@ -199,7 +221,8 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
             raise PhraseFileError(f"{path}: unknown risk category {name!r}")
         cat = CategoryPhrases(parent_only=bool(spec.get("parent_only", False)))
         for key, weight in (("ko", STRONG), ("ko_soft", SOFT)):
-            cat.patterns.extend(_compile(p, groups, weight) for p in spec.get(key, []) or [])
+            for phrase in spec.get(key, []) or []:
+                cat.patterns.extend(_compile(phrase, groups, weight))
         for key, weight in (("en", STRONG), ("en_soft", SOFT)):
             for p in spec.get(key, []) or []:
                 try:
