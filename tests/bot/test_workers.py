@@ -115,3 +115,33 @@ def test_two_workers_queue_each_reminder_once(session_factory, database_url):
     finally:
         for engine, _ in workers:
             engine.dispose()
+
+
+def test_two_outbox_senders_never_claim_the_same_message(session_factory, database_url):
+    from bot.outbox_queue import claim_due, enqueue
+
+    with session_factory() as session, session.begin():
+        for n in range(200):
+            enqueue(session, dedupe_key=f"m:{n}", chat_id=n + 1, text="hi", kind="reminder",
+                    due_at=START)
+    engines = [make_engine(database_url) for _ in range(2)]
+    claimed: list[list[int]] = [[], []]
+    barrier = threading.Barrier(2)
+
+    def run(index):
+        factory = make_session_factory(engines[index])
+        barrier.wait()
+        while batch := claim_due(factory, START, 25):
+            claimed[index].extend(c.id for c in batch)
+
+    try:
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for engine in engines:
+            engine.dispose()
+    both = claimed[0] + claimed[1]
+    assert len(both) == len(set(both)) == 200
