@@ -38,6 +38,7 @@ class ModelConfig:
     emotion_weights: dict[str, float]  # component -> weight of its probabilities
     emotion_combine: str  # "average" (weights) or "stack" (stack.safetensors)
     emotion_components: tuple[str, ...]
+    quantize: bool  # run the encoder's linear layers in dynamic int8 on the CPU
     emotion_thresholds: np.ndarray
     risk_thresholds: np.ndarray
     risk_learned_weight: float
@@ -54,6 +55,7 @@ class ModelConfig:
             emotion_weights={k: float(v) for k, v in emo["weights"].items()},
             emotion_combine=str(emo.get("combine", "average")),
             emotion_components=tuple(emo.get("components", sorted(emo["weights"]))),
+            quantize=bool(emo.get("quantize", False)),
             emotion_thresholds=np.array([emo["thresholds"][e] for e in EMOTIONS], np.float32),
             risk_thresholds=np.array([risk["thresholds"][r] for r in RISKS], np.float32),
             risk_learned_weight=float(risk.get("learned_weight", 0.0)),
@@ -79,7 +81,7 @@ class Analyzer:
         if needed("encoder"):
             from nlp.emotion.encoder import EncoderClassifier
 
-            self.encoder = EncoderClassifier.load(directory)
+            self.encoder = EncoderClassifier.load(directory, quantize=cfg.quantize)
         self.risk_model = (
             TfidfClassifier.load(directory, "risk_tfidf")
             if (directory / "risk_tfidf.safetensors").is_file()

@@ -143,6 +143,7 @@ def train(cfg: TrainConfig) -> dict[str, object]:
             "weights": weights,
             "combine": combine,
             "components": sorted(oof),
+            "quantize": True,
             "thresholds": {
                 e: round(float(t), 3) for e, t in zip(EMOTIONS, thresholds, strict=True)
             },

@@ -7,8 +7,10 @@ The shipped files are `encoder_config.json`, `encoder.safetensors` (fp16) and
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,6 +299,19 @@ def predict_seqs(
     return out
 
 
+def _quantize(model: nn.Module) -> nn.Module:
+    """Dynamic int8 linear layers, or the model unchanged where torch no longer offers it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from torch.ao.quantization import quantize_dynamic
+
+            return quantize_dynamic(model.eval(), {nn.Linear}, dtype=torch.qint8)
+    except (ImportError, RuntimeError, AttributeError):
+        logging.getLogger(__name__).warning("int8 quantization unavailable; using float weights")
+        return model
+
+
 class EncoderClassifier:
     """The shipped encoder at inference time (CPU, fp32 compute from fp16 weights)."""
 
@@ -306,13 +321,21 @@ class EncoderClassifier:
         self.spec = spec
 
     @classmethod
-    def load(cls, directory: Path) -> EncoderClassifier:
+    def load(cls, directory: Path, quantize: bool = False) -> EncoderClassifier:
+        """Load for CPU inference; `quantize` makes the linear layers dynamic int8.
+
+        int8 runs about 1.4x faster in batches on this model with the same KOTE dev F1
+        (0.5566 vs 0.5569); it uses torch's eager dynamic quantization, deprecated upstream,
+        so the float model is kept if that is unavailable.
+        """
         spec = EncoderSpec(**json.loads((directory / "encoder_config.json").read_text("utf-8")))
         tok = Tokenizer.from_file(str(directory / "tokenizer.json"))
-        model = EmotionEncoder(spec, tok.get_vocab_size())
+        model: nn.Module = EmotionEncoder(spec, tok.get_vocab_size())
         state = {k: v.float() for k, v in load_file(str(directory / "encoder.safetensors")).items()}
         model.load_state_dict(state)
-        return cls(model, tok, spec)
+        if quantize:
+            model = _quantize(model)
+        return cls(model, tok, spec)  # type: ignore[arg-type]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Probabilities (n, 8 + 44) for normalised texts: screener emotions, then KOTE labels."""

@@ -39,6 +39,7 @@ _JKB = {
 }
 _NEGATORS_BEFORE = {"안/M", "못/M"}
 _GROUP_REF = re.compile(r"@([a-z_]+)")
+_OBJECT_FIRST = re.compile(r"@[a-z_]+[을를]\s")
 YIELDS_TO = {"abuse_physical": "domestic_violence"}
 _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
 
@@ -98,6 +99,7 @@ class Pattern:
     elements: tuple[frozenset[str], ...]
     weight: float
     negatable: bool
+    object_first: bool = False  # "@child를 ...": the first element must not be the subject
 
 
 @dataclass
@@ -180,9 +182,10 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
         raise PhraseFileError(f"{PHRASES_FILE}: phrase {text!r} has no content morphemes")
     units = set().union(*elements)
     negatable = not (units & (_NEGATORS_BEFORE | _NEGATORS_AFTER | {"없/V"}))
-    out = [Pattern(text, tuple(elements), weight, negatable)]
+    object_first = bool(_OBJECT_FIRST.match(text))
+    out = [Pattern(text, tuple(elements), weight, negatable, object_first)]
     if variant != elements:
-        out.append(Pattern(text, tuple(variant), weight, negatable))
+        out.append(Pattern(text, tuple(variant), weight, negatable, object_first))
     return out
 
 
@@ -260,6 +263,9 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
     els = pattern.elements
     for start, tok in enumerate(tokens):
         if tok.unit not in els[0]:
+            continue
+        # "아이가 때리는 친구" is not "아이를 때렸어"
+        if pattern.object_first and start + 1 < len(tokens) and tokens[start + 1].unit == "J:가":
             continue
         idx, pos, ok = [start], start, True
         for el in els[1:]:
