@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.catalogue import Catalogue
 from bot.outbox_queue import enqueue_many
 from bot.settings import Settings
-from models import Family, Member, MoodCheckin, QuestionnaireResponse, Reminder
+from models import Family, Member, Message, MoodCheckin, QuestionnaireResponse, Reminder
 
 QUESTIONNAIRE, MOOD = "questionnaire", "mood"
 
@@ -221,6 +221,7 @@ def send_due_reminders(
     queued = 0
     seconds: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
+    records: list[Message] = []  # what the family is sent, kept like every outgoing text
     for reminder in due:
         member = members[reminder.member_id]
         family = families[member.family_id]
@@ -233,9 +234,14 @@ def send_due_reminders(
         order = "first" if reminder.attempt == 1 else "second"
         start = "start_questionnaire" if reminder.kind == QUESTIONNAIRE else "start_mood"
         action = "go:checkin" if reminder.kind == QUESTIONNAIRE else "go:mood"
+        text = catalogue.t(member.language, f"reminder.{reminder.kind}_{order}")
+        records.append(Message.outgoing(
+            family_id=member.family_id, member_id=member.id, text=text, kind="reminder",
+            lang=member.language, created_at=now,
+        ))
         messages.append({
             "dedupe_key": f"reminder:{reminder.id}", "chat_id": member.chat_id,
-            "text": catalogue.t(member.language, f"reminder.{reminder.kind}_{order}"),
+            "text": text,
             "kind": "reminder", "family_id": member.family_id,
             "buttons": [[{"label": catalogue.t(member.language, f"reminder.{start}"),
                           "data": action}]],
@@ -248,6 +254,7 @@ def send_due_reminders(
                             "period": reminder.period, "attempt": 2,
                             "due_at": policy.outside_quiet_hours(now + policy.second_after),
                             "status": "pending", "created_at": now})
+    session.add_all(records)
     session.flush()
     enqueue_many(session, messages)
     _insert_ignore(session, seconds)

@@ -56,9 +56,9 @@ def enqueue_safety_reply(
 ) -> Message:
     """The calm help-lines message, stored as a bot message and queued for the member."""
     body = safety_reply_text(member.language)
-    message = Message(
-        family_id=member.family_id, member_id=member.id, direction="out", sender="bot",
-        kind="safety", text=body, lang=member.language, case_id=case_id, created_at=now,
+    message = Message.outgoing(
+        family_id=member.family_id, member_id=member.id, kind="safety", text=body,
+        lang=member.language, case_id=case_id, created_at=now,
     )
     session.add(message)
     if member.chat_id is not None:

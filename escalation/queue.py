@@ -375,10 +375,9 @@ def message_family(
         _require_owner_or_supervisor(case, actor)
         member = _recipient(session, case, to)
         assert member.chat_id is not None
-        message = Message(
+        message = Message.outgoing(
             family_id=case.family_id,
             member_id=member.id,
-            direction="out",
             sender="officer",
             kind="counsellor",
             text=text,

@@ -23,7 +23,7 @@ class Message(Base):
     direction: Mapped[str] = mapped_column(String(4))
     # guardian | child | bot | officer
     sender: Mapped[str] = mapped_column(String(16))
-    # free_text | mood_note | questionnaire | counsellor | safety
+    # in: free_text | mood_note | questionnaire; out: reply | reminder | counsellor | safety
     kind: Mapped[str] = mapped_column(String(16), default="free_text")
     text: Mapped[str] = mapped_column(Text)
     lang: Mapped[str | None] = mapped_column(String(8))
@@ -33,6 +33,23 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     analysis: Mapped["MessageAnalysis | None"] = relationship(back_populates="message")
+
+    @classmethod
+    def outgoing(
+        cls, *, family_id: int, member_id: int, text: str, kind: str, lang: str | None,
+        created_at: datetime, sender: str = "bot", officer_id: int | None = None,
+        case_id: int | None = None,
+    ) -> "Message":
+        """A message the bot sends to a family member, as it is stored for the record.
+
+        Every outgoing text is built here: turn replies (`reply`), reminders (`reminder`),
+        safety replies (`safety`) and counsellors' messages (`counsellor`, sender `officer`).
+        """
+        return cls(
+            family_id=family_id, member_id=member_id, direction="out", sender=sender,
+            kind=kind, text=text, lang=lang, officer_id=officer_id, case_id=case_id,
+            created_at=created_at,
+        )
 
 
 class MessageAnalysis(Base):

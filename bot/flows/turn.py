@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows.types import Identity, Outcome
 from bot.services import Services
-from models import ConversationState, Member, ProcessedUpdate
+from models import ConversationState, Member, Message, ProcessedUpdate
 from models.enrolment import member_by_telegram_user
 
 
@@ -82,12 +82,31 @@ def run_turn(
             member = member_by_telegram_user(session, who.user_id)
             if member is not None and who.chat_id and member.chat_id != who.chat_id:
                 member.chat_id = who.chat_id
-            return body(Turn(services, session, who, now, member))
+            turn = Turn(services, session, who, now, member)
+            outcome = body(turn)
+            record_replies(turn, outcome)
+            return outcome
     except IntegrityError:
         # The same update was handled before, or by another worker at the same time.
         if update_id is not None and _processed(services, update_id):
             return Outcome(duplicate=True)
         raise
+
+
+def record_replies(turn: Turn, outcome: Outcome) -> None:
+    """Store what the bot answers an enrolled member, in the turn's own transaction.
+
+    Strangers, people who declined and people who just deleted their data get answers
+    that are not kept (nothing about them may be stored).
+    """
+    member = turn.member
+    if member is None or member.consent != "given":
+        return
+    for reply in outcome.replies:
+        turn.session.add(Message.outgoing(
+            family_id=member.family_id, member_id=member.id, text=reply.text, kind="reply",
+            lang=member.language, created_at=turn.now,
+        ))
 
 
 def _processed(services: Services, update_id: int) -> bool:

@@ -18,13 +18,15 @@ from bot.composition import build_services
 from bot.outbox_queue import enqueue
 from bot.services import Services
 from bot.settings import Settings
-from models import Member, make_engine, make_session_factory
+from models import Member, Message, make_engine, make_session_factory
 from models.enrolment import add_district, enrol_family
 from tests.fake_telegram import FakeTelegram, Sent
 
 # 2026-11-23 is a Monday; 01:00 UTC is 10:00 in Seoul (outside quiet hours).
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 GUARDIAN_ID, CHILD_ID = 501, 502
+# What the family wrote (the bot's own answers are stored too, as direction "out").
+INCOMING = Message.direction == "in"
 
 
 class FakeClock:

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from models import Message, ProcessedUpdate
-from tests.e2e.conftest import GUARDIAN_ID, enrol, join
+from tests.e2e.conftest import GUARDIAN_ID, INCOMING, enrol, join
 
 STRANGER = 999
 
@@ -15,7 +15,7 @@ async def test_stickers_photos_and_voice_get_a_kind_answer(harness, session_fact
         await harness.push(send(GUARDIAN_ID))
         assert "글자만 읽을 수" in harness.fake.sent_to(GUARDIAN_ID)[before].text
     with session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(Message)) == 0
+        assert session.scalar(select(func.count()).select_from(Message).where(INCOMING)) == 0
 
 
 async def test_edited_message_is_not_stored_twice(harness, session_factory):
@@ -25,7 +25,7 @@ async def test_edited_message_is_not_stored_twice(harness, session_factory):
     await harness.push(harness.fake.edit_text(GUARDIAN_ID, "고친 글"))
     assert "고치셨네요" in harness.fake.sent_to(GUARDIAN_ID)[before].text
     with session_factory() as session:
-        assert session.scalars(select(Message.text)).all() == ["처음 글"]
+        assert session.scalars(select(Message.text).where(INCOMING)).all() == ["처음 글"]
 
 
 async def test_unknown_command_points_to_help(harness, session_factory):
@@ -44,7 +44,7 @@ async def test_stranger_is_told_how_to_join_and_nothing_is_stored(harness, sessi
     replies = await harness.say(STRANGER, "hello", language="en")
     assert "invite link" in replies[-1].text
     with session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(Message)) == 0
+        assert session.scalar(select(func.count()).select_from(Message).where(INCOMING)) == 0
 
 
 async def test_forged_and_stale_buttons_are_refused_kindly(harness, session_factory):
@@ -71,7 +71,7 @@ async def test_very_long_text_is_stored_cut_to_telegram_size(harness, session_fa
     replies = await harness.say(GUARDIAN_ID, "가" * 100_000)
     assert "앞부분만" in replies[-1].text
     with session_factory() as session:
-        assert session.scalar(select(func.length(Message.text))) == 4096
+        assert session.scalar(select(func.length(Message.text)).where(INCOMING)) == 4096
 
 
 async def test_the_same_update_twice_is_handled_once(harness, session_factory):
@@ -81,7 +81,7 @@ async def test_the_same_update_twice_is_handled_once(harness, session_factory):
     await harness.push(harness.fake.send_text(GUARDIAN_ID, "한 번만", update_id=777))
     await harness.say(GUARDIAN_ID, "/help")  # a later update: the duplicate is done by now
     with session_factory() as session:
-        assert session.scalars(select(Message.text)).all() == ["한 번만"]
+        assert session.scalars(select(Message.text).where(INCOMING)).all() == ["한 번만"]
         assert session.get(ProcessedUpdate, 777) is not None
     assert len(harness.fake.sent_to(GUARDIAN_ID)) - before == 2  # one ack, one help
 
@@ -103,7 +103,7 @@ async def test_a_failing_update_does_not_stop_the_bot(harness, session_factory):
     replies = await harness.say(GUARDIAN_ID, "다시 이야기")
     assert "고마워요" in replies[-1].text
     with session_factory() as session:
-        assert session.scalars(select(Message.text)).all() == ["다시 이야기"]
+        assert session.scalars(select(Message.text).where(INCOMING)).all() == ["다시 이야기"]
 
 
 async def test_failing_rules_keep_the_message_and_show_help(harness, session_factory):
@@ -116,7 +116,7 @@ async def test_failing_rules_keep_the_message_and_show_help(harness, session_fac
     replies = await harness.say(GUARDIAN_ID, "꼭 읽어 주세요")
     assert "112" in replies[-1].text
     with session_factory() as session:
-        assert session.scalars(select(Message.text)).all() == ["꼭 읽어 주세요"]
+        assert session.scalars(select(Message.text).where(INCOMING)).all() == ["꼭 읽어 주세요"]
 
 
 async def test_a_classifier_failure_still_stores_the_message(harness, session_factory):
@@ -129,7 +129,7 @@ async def test_a_classifier_failure_still_stores_the_message(harness, session_fa
     replies = await harness.say(GUARDIAN_ID, "꼭 전해 주세요")
     assert "고마워요" in replies[-1].text
     with session_factory() as session:
-        stored = session.scalars(select(Message)).one()
+        stored = session.scalars(select(Message).where(INCOMING)).one()
         assert (stored.text, stored.analysis.model) == ("꼭 전해 주세요", "unanalysed")
 
 

@@ -21,7 +21,10 @@ async def test_delete_asks_then_erases_the_childs_data(harness, session_factory)
     await harness.press(CHILD_ID, "아니요")
     assert "지우지 않았어요" in harness.fake.last(CHILD_ID).text
     with session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(Message)) == 2
+        child = session.scalars(select(Member).where(Member.role == "child")).one()
+        mine = select(Message.direction, func.count()).where(Message.member_id == child.id)
+        counts = dict(session.execute(mine.group_by(Message.direction)).all())
+        assert counts["in"] == 2 and counts["out"] >= 5  # the bot's answers are kept too
 
     await harness.say(CHILD_ID, "/delete")
     confirm = harness.fake.last(CHILD_ID)
@@ -29,7 +32,10 @@ async def test_delete_asks_then_erases_the_childs_data(harness, session_factory)
     await harness.press(CHILD_ID, yes, confirm, raw=True)
     assert "지웠어요" in harness.fake.last(CHILD_ID).text
     with session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(Message)) == 0
+        # Both ways erased: what the child wrote and what the bot answered (no open case).
+        assert session.scalar(
+            select(func.count()).select_from(Message).where(Message.member_id == child.id)
+        ) == 0
         assert session.scalar(select(func.count()).select_from(MoodCheckin)) == 0
         child = session.scalars(select(Member).where(Member.role == "child")).one()
         assert (child.consent, child.telegram_user_id) == ("withdrawn", None)
@@ -48,16 +54,24 @@ async def test_delete_keeps_what_an_open_case_points_to(harness, session_factory
     await harness.say(GUARDIAN_ID, "/checkin")
     await harness.press(GUARDIAN_ID, "2 ")
     with session_factory() as session, session.begin():
-        first = session.scalars(select(Message).order_by(Message.id)).first()
+        first = session.scalars(
+            select(Message).where(Message.direction == "in").order_by(Message.id)
+        ).first()
         case = Case(family_id=codes.family_id, district_id=1, reason_id="test",
                     reason="test", severity="concern", sla_due_at=START + timedelta(days=3))
         session.add(case)
         session.flush()
         session.add(CaseTrigger(case_id=case.id, rule_id="test", severity="concern",
                                 message_id=first.id))
+        session.add(Message.outgoing(family_id=codes.family_id, member_id=first.member_id,
+                                     text="SAFETY", kind="safety", lang="ko",
+                                     case_id=case.id, created_at=START))
     await harness.say(GUARDIAN_ID, "/delete")
     await harness.press(GUARDIAN_ID, "네, 지워 주세요")
     with session_factory() as session:
-        assert session.scalars(select(Message.text)).all() == ["요즘 너무 힘들어요"]
+        # What the case points to stays (the trigger and the safety reply linked to it); the
+        # bot's everyday answers go with the rest.
+        assert session.scalars(select(Message.text).order_by(Message.id)).all() == [
+            "요즘 너무 힘들어요", "SAFETY"]
         assert session.scalar(select(func.count()).select_from(Answer)) == 0
         assert session.scalar(select(func.count()).select_from(QuestionnaireResponse)) == 0

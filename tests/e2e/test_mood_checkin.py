@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Message, MoodCheckin, OutboxMessage
-from tests.e2e.conftest import CHILD_ID, enrol, join
+from tests.e2e.conftest import CHILD_ID, INCOMING, enrol, join
 
 
 async def test_young_child_gets_emoji_buttons_only(harness, session_factory):
@@ -49,7 +49,7 @@ async def test_child_can_decline_to_say_more(harness, session_factory):
     replies = await harness.say(CHILD_ID, "오늘 축구했어")
     assert "고마워" in replies[-1].text
     with session_factory() as session:
-        assert session.scalars(select(Message.kind)).all() == ["free_text"]
+        assert session.scalars(select(Message.kind).where(INCOMING)).all() == ["free_text"]
 
 
 async def test_disclosure_gets_safety_reply_through_the_outbox(harness, session_factory):

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from models import Answer, ConversationState, Message, MessageAnalysis, QuestionnaireResponse
-from tests.e2e.conftest import GUARDIAN_ID, enrol, join
+from tests.e2e.conftest import GUARDIAN_ID, INCOMING, enrol, join
 
 
 async def test_checkin_pause_restart_resume_finish_stores_scores(harness, session_factory):
@@ -56,7 +56,7 @@ async def test_checkin_pause_restart_resume_finish_stores_scores(harness, sessio
             select(Answer.text).where(Answer.item_id == "hardest_moment")
         ).one()
         assert free_text == "아이가 밤에 울 때 너무 힘들었어요"
-        kinds = session.scalars(select(Message.kind).order_by(Message.id)).all()
+        kinds = session.scalars(select(Message.kind).where(INCOMING).order_by(Message.id)).all()
         assert kinds == ["free_text", "questionnaire"]
         assert session.scalar(select(MessageAnalysis.model).limit(1)) == "test-keywords"
         assert session.get(ConversationState, response.member_id) is None
