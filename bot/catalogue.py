@@ -10,9 +10,12 @@ from typing import Any
 
 import yaml
 
+from escalation.catalogue import help_lines
+
 MESSAGES_DIR = Path(__file__).parent / "messages"
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
+HELP_LINES, HELP_LINES_HEADING = "help_lines", "help_lines_heading"
 
 
 class CatalogueError(ValueError):
@@ -84,4 +87,8 @@ def load_catalogue(directory: Path = MESSAGES_DIR) -> Catalogue:
             if _placeholders(text) != _placeholders(reference[key]):
                 raise CatalogueError(f"{path}: {key}: placeholders differ from "
                                      f"{DEFAULT_LANGUAGE}.yaml")
+    for language, flat in texts.items():
+        # One source for the numbers: escalation's list, under this catalogue's own heading.
+        heading = flat.pop(HELP_LINES_HEADING)
+        flat[HELP_LINES] = f"{heading}\n{help_lines(language)}"
     return Catalogue(texts=texts)

@@ -30,3 +30,11 @@ def text(key: str, language: str | None = None, **values: Any) -> str:
     if key not in entries:
         entries = _catalogue(DEFAULT_LANGUAGE)
     return entries[key].format(**values)
+
+
+def help_lines(language: str | None = None) -> str:
+    """The help-line numbers from DESIGN.md, one per line: the single place they are written.
+
+    The bot's own texts (/help, welcome, check-in summaries) take them from here too.
+    """
+    return text("help_lines", language)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from escalation.catalogue import text
+from escalation.catalogue import help_lines, text
 from escalation.policy import EscalationConfig
 from models import Case, District, Family, Member, Message, Officer, OutboxMessage
 
@@ -48,7 +48,7 @@ def _enqueue(
 
 
 def safety_reply_text(language: str) -> str:
-    return text("safety_reply", language)
+    return text("safety_reply", language, help_lines=help_lines(language))
 
 
 def enqueue_safety_reply(
