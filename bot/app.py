@@ -20,7 +20,8 @@ HANDLER_MODULES = [
     fallbacks,
 ]
 
-MENU = ("checkin", "mood", "help", "privacy", "language", "pause", "resume", "stop", "delete")
+MENU = ("checkin", "mood", "reminders", "help", "privacy", "language", "pause", "resume", "stop",
+        "delete")
 
 
 def build_application(

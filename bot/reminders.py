@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -35,10 +35,6 @@ class ReminderPolicy:
     zone: ZoneInfo
     quiet_start: time
     quiet_end: time
-    guardian_weekday: int
-    guardian_time: time
-    child_weekdays: tuple[int, ...]
-    child_time: time
     second_after: timedelta
 
     @classmethod
@@ -48,11 +44,6 @@ class ReminderPolicy:
             zone=ZoneInfo(settings.timezone),
             quiet_start=_hhmm(start),
             quiet_end=_hhmm(end),
-            guardian_weekday=settings.guardian_reminder_weekday,
-            guardian_time=_hhmm(settings.guardian_reminder_time),
-            child_weekdays=tuple(int(d) for d in settings.child_reminder_weekdays.split(",")
-                                 if d.strip()),
-            child_time=_hhmm(settings.child_reminder_time),
             second_after=timedelta(hours=settings.second_reminder_after_hours),
         )
 
@@ -121,26 +112,85 @@ def schedule_reminders(session: Session, settings: Settings, now: datetime) -> i
     ).all())
     rows: list[dict[str, Any]] = []
     for member_id, role, joined_at, weekdays, clock in session.execute(_eligible_members(session)):
-        if role == "guardian":
-            day = monday + timedelta(days=policy.guardian_weekday)
-            due = policy.at(day, _hhmm(clock) if clock else policy.guardian_time)
-            wanted = [(QUESTIONNAIRE, week, due)]
-        else:
-            days = ([int(d) for d in weekdays.split(",") if d.strip()] if weekdays
-                    else policy.child_weekdays)
-            at = _hhmm(clock) if clock else policy.child_time
-            wanted = [(MOOD, (monday + timedelta(days=d)).isoformat(),
-                       policy.at(monday + timedelta(days=d), at)) for d in days]
-        for kind, period, due in wanted:
+        chosen = preference(settings, role, weekdays, clock)
+        for kind, period, due in _wanted(policy, monday, role, chosen):
             if (member_id, kind, period) in existing:
                 continue
             if joined_at is not None and due <= joined_at:
                 continue  # joined after this one was due: start with the next period
-            rows.append({"member_id": member_id, "kind": kind, "period": period, "attempt": 1,
-                         "due_at": policy.outside_quiet_hours(due), "status": "pending",
-                         "created_at": now})
+            rows.append(_first(member_id, kind, period, policy.outside_quiet_hours(due), now))
     _insert_ignore(session, rows)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Preference:
+    """When a member's reminders come: local weekdays (0 = Monday) and a local time."""
+
+    weekdays: tuple[int, ...]
+    time: str  # "HH:MM"
+
+
+def preference(
+    settings: Settings, role: str, weekdays: str | None, clock: str | None
+) -> Preference:
+    """The member's own choice (`Member.reminder_weekdays`, `reminder_time`), else the defaults.
+
+    Parents get one weekly reminder: the first chosen day counts.
+    """
+    if role == "guardian":
+        days = _days(weekdays)[:1] or (settings.guardian_reminder_weekday,)
+        return Preference(days, clock or settings.guardian_reminder_time)
+    return Preference(_days(weekdays) or _days(settings.child_reminder_weekdays),
+                      clock or settings.child_reminder_time)
+
+
+def _days(weekdays: str | None) -> tuple[int, ...]:
+    return tuple(sorted({int(d) for d in (weekdays or "").split(",") if d.strip()}))
+
+
+def _wanted(
+    policy: ReminderPolicy, monday: date, role: str, chosen: Preference
+) -> list[tuple[str, str, datetime]]:
+    """(kind, period, due) of a member's first reminders in the week starting `monday`."""
+    at = _hhmm(chosen.time)
+    weekly = role == "guardian"
+    return [(QUESTIONNAIRE if weekly else MOOD,
+             _iso_week(monday) if weekly else (monday + timedelta(days=d)).isoformat(),
+             policy.at(monday + timedelta(days=d), at)) for d in chosen.weekdays]
+
+
+def _first(member_id: int, kind: str, period: str, due: datetime, now: datetime,
+           status: str = "pending") -> dict[str, Any]:
+    return {"member_id": member_id, "kind": kind, "period": period, "attempt": 1,
+            "due_at": due, "status": status, "created_at": now}
+
+
+def reschedule_member(session: Session, settings: Settings, member: Member,
+                      now: datetime) -> None:
+    """Apply a member's new reminder days and time to this week at once.
+
+    Their pending first reminders of this week are replaced. One whose new time has already
+    passed is recorded as skipped, so it neither fires at once nor comes back later.
+    """
+    policy = ReminderPolicy.from_settings(settings)
+    monday = _week_monday(now, policy.zone)
+    chosen = preference(settings, member.role, member.reminder_weekdays, member.reminder_time)
+    wanted = _wanted(policy, monday, member.role, chosen)
+    periods = {_iso_week(monday)} | {(monday + timedelta(days=d)).isoformat() for d in range(7)}
+    this_week = and_(Reminder.member_id == member.id, Reminder.attempt == 1,
+                     Reminder.period.in_(periods))
+    session.execute(
+        delete(Reminder).where(this_week, Reminder.status == "pending")
+        .execution_options(synchronize_session=False)
+    )
+    existing = set(session.scalars(select(Reminder.period).where(this_week)))
+    rows = [
+        _first(member.id, kind, period, policy.outside_quiet_hours(due), now,
+               "pending" if due > now else "skipped")
+        for kind, period, due in wanted if period not in existing
+    ]
+    _insert_ignore(session, rows)
 
 
 def _done(

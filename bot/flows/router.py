@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.flows import account, checkin, enrolment, mood
+from bot.flows import account, checkin, enrolment, mood, reminder_settings
 from bot.flows.intake import acknowledgement, take_in
 from bot.flows.turn import Turn, guess_language_code, run_turn
 from bot.flows.types import Identity, Outcome, Reply
@@ -23,6 +23,7 @@ _MEMBER_COMMANDS = {
     "pause": account.on_pause,
     "resume": account.on_resume,
     "stop": account.on_stop,
+    "reminders": reminder_settings.on_reminders,
     "delete": account.on_delete,
 }
 COMMANDS = ("start", *_OPEN_COMMANDS, *_MEMBER_COMMANDS)
@@ -95,6 +96,8 @@ def handle_button(services: Services, who: Identity, data: str,
             return mood.on_mood_button(turn, rest)
         if prefix == "d":
             return account.on_delete_button(turn, rest)
+        if prefix == "r":
+            return reminder_settings.on_reminders_button(turn, rest)
         if prefix == "go" and rest == "checkin":
             return checkin.start_checkin(turn)
         if prefix == "go" and rest == "mood":
