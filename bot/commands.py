@@ -71,9 +71,14 @@ def _district_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _family_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bot_name import bot_name
     from models import session_scope, utcnow
     from models.enrolment import EnrolmentError, enrol_family, invite_link
 
+    name = bot_name(settings)
+    if name.fallback_reason:
+        print(f"{name.fallback_reason}: the links use TELEGRAM_BOT_USERNAME={name.username}",
+              file=sys.stderr)
     try:
         with session_scope(_session_factory(settings)) as session:
             enrolled = enrol_family(
@@ -85,10 +90,8 @@ def _family_add(args: argparse.Namespace, settings: Settings) -> int:
                 "family_id": enrolled.family.id,
                 "district": args.district,
                 "expires_at": enrolled.guardian_invite.expires_at.isoformat(),
-                "guardian_link": invite_link(settings.telegram_bot_username,
-                                             enrolled.guardian_invite.code),
-                "child_link": invite_link(settings.telegram_bot_username,
-                                          enrolled.child_invite.code),
+                "guardian_link": invite_link(name.username, enrolled.guardian_invite.code),
+                "child_link": invite_link(name.username, enrolled.child_invite.code),
             }
     except EnrolmentError as error:
         print(f"cannot enrol: {type(error).__name__}: {error}", file=sys.stderr)

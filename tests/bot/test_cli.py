@@ -14,6 +14,7 @@ def test_family_add_prints_deep_links_as_json(database_url, session_factory, mon
                                               capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "MaeumBot")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)  # no getMe over the network
     assert main(["district", "add", "--code", "mapo", "--name", "마포구",
                  "--officer-chat-id", "-100123"]) == 0
     capsys.readouterr()
