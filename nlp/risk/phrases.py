@@ -13,7 +13,7 @@ from nlp.labels import RISKS
 from nlp.normalize import Morpheme, get_kiwi, has_laughter
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
-STRONG, SOFT = 0.95, 0.75
+STRONG, SOFT, CUE = 0.95, 0.75, 0.7
 LAUGHTER_FACTOR, JOKING_FACTOR, FICTION_FACTOR, OTHER_SPEAKER_FACTOR = 0.6, 0.5, 0.3, 0.4
 # Particles are folded to one form each, so "날/나를", "아빠가/아빠께서" match alike.
 _PARTICLES = {
@@ -108,6 +108,9 @@ class CategoryPhrases:
 
     patterns: list[Pattern] = field(default_factory=list)
     by_first: dict[str, list[Pattern]] = field(default_factory=dict)
+    # Weak cues that count only together: cue group -> patterns, and rules (sets of groups).
+    cues: dict[str, list[Pattern]] = field(default_factory=dict)
+    cue_rules: list[frozenset[str]] = field(default_factory=list)
     english: list[tuple[re.Pattern[str], float]] = field(default_factory=list)
     parent_only: bool = False
 
@@ -235,6 +238,14 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         for pat in cat.patterns:
             for unit in pat.elements[0]:
                 cat.by_first.setdefault(unit, []).append(pat)
+        cue_spec = spec.get("cues") or {}
+        for group, phrases in (cue_spec.get("groups") or {}).items():
+            cat.cues[group] = [pat for ph in phrases for pat in _compile(ph, groups, CUE)]
+        for rule in cue_spec.get("rules") or []:
+            unknown = set(rule) - set(cat.cues)
+            if unknown:
+                raise PhraseFileError(f"{path}: {name}.cues rule {rule} names {sorted(unknown)}")
+            cat.cue_rules.append(frozenset(rule))
         cats[name] = cat
     fiction = raw.get("fiction", {})
     return PhraseBook(
@@ -323,6 +334,19 @@ def match(
             if hit:
                 best = max(best, weight)
                 found.append(hit.group(0))
+        if cat.cue_rules and best < CUE:
+            present: dict[str, str] = {}
+            for group, pats in cat.cues.items():
+                for pat in pats:
+                    idx = _find(tokens, pat, book.max_gap)
+                    if idx is not None and not (pat.negatable and _negated(tokens, idx)):
+                        present[group] = text[tokens[idx[0]].start : tokens[idx[-1]].end]
+                        break
+            for rule in cat.cue_rules:
+                if rule <= present.keys():
+                    best = CUE
+                    found.extend(present[g] for g in sorted(rule))
+                    break
         if best <= 0:
             continue
         if laughing:

@@ -74,3 +74,27 @@ def test_examples_file_has_a_held_out_third_with_both_kinds() -> None:
     assert {e.split for e in examples} == set(SPLITS)
     assert 0.28 <= len(test) / len(examples) <= 0.40
     assert any(e.labels for e in test) and any(not e.labels for e in test)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "category"),
+    [
+        ("배고픈데 엄마가 안 들어와", "child", "neglect"),
+        ("너무 지쳐서 다 포기하고 싶어요", "parent", "parent_crisis"),
+    ],
+)
+def test_weak_cues_count_together(text: str, speaker: str, category: str) -> None:
+    assert category in analyze([text], speaker=speaker)[0].risk_labels
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("다이어트 한다고 굶었어요", "parent"),
+        ("요즘 지치지만 희망을 가지고 버텨요", "parent"),
+        ("배고파 엄마 언제 와", "child"),
+        ("아이가 자꾸 때리는 친구가 있대서 학교에 상담했어요", "parent"),
+    ],
+)
+def test_one_weak_cue_alone_is_not_risk(text: str, speaker: str) -> None:
+    assert analyze([text], speaker=speaker)[0].risk_labels == []
