@@ -189,6 +189,16 @@ async def harness(fake: FakeTelegram, database_url: str, clock: FakeClock,
     await bot.stop()
 
 
+@pytest.fixture
+async def ticking(fake: FakeTelegram, database_url: str, clock: FakeClock,
+                  escalations: Escalations) -> AsyncIterator[BotHarness]:
+    """The harness with the periodic jobs (reminders, outbox) running every 50 ms."""
+    bot = BotHarness(fake, database_url, clock, escalations, tick_seconds=0.05)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
 @dataclass
 class EnrolledCodes:
     family_id: int

@@ -92,6 +92,14 @@ async def _story(harness: EscalatingHarness, fake: FakeTelegram, session_factory
         assert (case.severity, case.status, case.reason_id) == ("urgent", "open", "abuse")
         assert case.safety_reply_at is not None
         assert case.triggers[0].evidence["risk"] == {"abuse_physical": 0.95}
+        # What the bot answered is kept beside the disclosure, for the officer's case page.
+        around = session.execute(
+            select(Message.direction, Message.kind, Message.text)
+            .where(Message.id >= case.triggers[0].message_id).order_by(Message.id)
+        ).all()
+    assert [tuple(line[:2]) for line in around] == [
+        ("in", "free_text"), ("out", "safety"), ("out", "reply")]
+    assert {line[2] for line in around[1:]} <= set(texts)
     case_id = case.id
 
     # 3. The district's officer group sees it, without the child's words, with buttons.

@@ -2,23 +2,14 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from models import Member, Message
 from models.enrolment import export_family
-from tests.e2e.conftest import GUARDIAN_ID, BotHarness, enrol, join
+from tests.e2e.conftest import GUARDIAN_ID, enrol, join
 from tests.e2e.test_reminders import SUNDAY_7PM_SEOUL
 
 STRANGER_ID = 999
-
-
-@pytest.fixture
-async def ticking(fake, database_url, clock, escalations):
-    bot = BotHarness(fake, database_url, clock, escalations, tick_seconds=0.05)
-    await bot.start()
-    yield bot
-    await bot.stop()
 
 
 def _guardian_lines(session) -> list[tuple[str, str, str, str]]:

@@ -2,23 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from models import Member, Reminder
-from tests.e2e.conftest import CHILD_ID, GUARDIAN_ID, BotHarness, enrol, join
+from tests.e2e.conftest import CHILD_ID, GUARDIAN_ID, enrol, join
 
 # START is Monday 2026-11-23, 10:00 in Seoul; Seoul is UTC+9.
 MONDAY_4PM_SEOUL = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 TUESDAY_6PM_SEOUL = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def ticking(fake, database_url, clock, escalations):
-    bot = BotHarness(fake, database_url, clock, escalations, tick_seconds=0.05)
-    await bot.start()
-    yield bot
-    await bot.stop()
 
 
 def _mood_reminders(fake):

@@ -2,21 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from models import OutboxMessage, Reminder
-from tests.e2e.conftest import GUARDIAN_ID, BotHarness, enrol, join
+from tests.e2e.conftest import GUARDIAN_ID, enrol, join
 
 SUNDAY_7PM_SEOUL = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def ticking(fake, database_url, clock, escalations):
-    bot = BotHarness(fake, database_url, clock, escalations, tick_seconds=0.05)
-    await bot.start()
-    yield bot
-    await bot.stop()
 
 
 def _reminders_to(fake, chat_id):
