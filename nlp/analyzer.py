@@ -6,7 +6,7 @@ import json
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +122,12 @@ class Analyzer:
         langs = [detect_language(t[:MAX_CHARS]) for t in texts]
         # Morphemes and phrases run beside the emotion models: both release the GIL, so a
         # second core is used even when torch runs on one thread.
-        hits_future = self._pool.submit(self._phrase_hits, norm, speakers)
+        # (a single message stays on this thread: the hop costs more than it saves)
+        hits_future: Future[list[PhraseHits]] = (
+            self._pool.submit(self._phrase_hits, norm, speakers)
+            if len(norm) > 2
+            else _done(self._phrase_hits(norm, speakers))
+        )
         emotions = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
         model_idx = [i for i, lang in enumerate(langs) if lang in MODEL_LANGS and norm[i]]
         if model_idx:
@@ -171,6 +176,12 @@ class Analyzer:
             model=cfg.name,
             evidence={r: v for r, v in hits.evidence.items() if r in risk_labels},
         )
+
+
+def _done(value: list[PhraseHits]) -> Future[list[PhraseHits]]:
+    future: Future[list[PhraseHits]] = Future()
+    future.set_result(value)
+    return future
 
 
 _CACHE: dict[Path, Analyzer] = {}
