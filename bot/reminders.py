@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from bot.catalogue import Catalogue
 from bot.outbox_queue import enqueue_many
 from bot.settings import Settings
 from models import Family, Member, Message, MoodCheckin, QuestionnaireResponse, Reminder
+from models.message import outgoing_values
 
 QUESTIONNAIRE, MOOD = "questionnaire", "mood"
 
@@ -271,7 +272,7 @@ def send_due_reminders(
     queued = 0
     seconds: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
-    records: list[Message] = []  # what the family is sent, kept like every outgoing text
+    records: list[dict[str, Any]] = []  # what the family is sent, kept like every outgoing text
     for reminder in due:
         member = members[reminder.member_id]
         family = families[member.family_id]
@@ -285,7 +286,7 @@ def send_due_reminders(
         start = "start_questionnaire" if reminder.kind == QUESTIONNAIRE else "start_mood"
         action = "go:checkin" if reminder.kind == QUESTIONNAIRE else "go:mood"
         text = catalogue.t(member.language, f"reminder.{reminder.kind}_{order}")
-        records.append(Message.outgoing(
+        records.append(outgoing_values(
             family_id=member.family_id, member_id=member.id, text=text, kind="reminder",
             lang=member.language, created_at=now,
         ))
@@ -304,8 +305,9 @@ def send_due_reminders(
                             "period": reminder.period, "attempt": 2,
                             "due_at": policy.outside_quiet_hours(now + policy.second_after),
                             "status": "pending", "created_at": now})
-    session.add_all(records)
     session.flush()
+    if records:
+        session.execute(insert(Message), records)
     enqueue_many(session, messages)
     _insert_ignore(session, seconds)
     return ReminderPass(len(due), queued)

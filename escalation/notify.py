@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from escalation.catalogue import help_lines, text
 from escalation.policy import EscalationConfig
 from models import Case, District, Family, Member, Message, Officer, OutboxMessage
+from models.message import outgoing_values
 
 # Callback data of the claim button: "case:claim:<id>" (the officers' handlers parse it).
 CLAIM_CALLBACK_PREFIX = "case:claim:"
@@ -56,10 +57,10 @@ def enqueue_safety_reply(
 ) -> Message:
     """The calm help-lines message, stored as a bot message and queued for the member."""
     body = safety_reply_text(member.language)
-    message = Message.outgoing(
+    message = Message(**outgoing_values(
         family_id=member.family_id, member_id=member.id, kind="safety", text=body,
         lang=member.language, case_id=case_id, created_at=now,
-    )
+    ))
     session.add(message)
     if member.chat_id is not None:
         _enqueue(

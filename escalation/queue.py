@@ -35,6 +35,7 @@ from models import (
     OutboxMessage,
     utcnow,
 )
+from models.message import outgoing_values
 
 STATUSES = ("open", "claimed", "resolved")
 # `status=None` in listings means the cases still waiting for or in work.
@@ -375,7 +376,7 @@ def message_family(
         _require_owner_or_supervisor(case, actor)
         member = _recipient(session, case, to)
         assert member.chat_id is not None
-        message = Message.outgoing(
+        message = Message(**outgoing_values(
             family_id=case.family_id,
             member_id=member.id,
             sender="officer",
@@ -385,7 +386,7 @@ def message_family(
             officer_id=actor.officer_id,
             case_id=case.id,
             created_at=now,
-        )
+        ))
         session.add(message)
         session.flush()
         session.add(

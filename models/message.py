@@ -34,22 +34,23 @@ class Message(Base):
 
     analysis: Mapped["MessageAnalysis | None"] = relationship(back_populates="message")
 
-    @classmethod
-    def outgoing(
-        cls, *, family_id: int, member_id: int, text: str, kind: str, lang: str | None,
-        created_at: datetime, sender: str = "bot", officer_id: int | None = None,
-        case_id: int | None = None,
-    ) -> "Message":
-        """A message the bot sends to a family member, as it is stored for the record.
 
-        Every outgoing text is built here: turn replies (`reply`), reminders (`reminder`),
-        safety replies (`safety`) and counsellors' messages (`counsellor`, sender `officer`).
-        """
-        return cls(
-            family_id=family_id, member_id=member_id, direction="out", sender=sender,
-            kind=kind, text=text, lang=lang, officer_id=officer_id, case_id=case_id,
-            created_at=created_at,
-        )
+def outgoing_values(
+    *, family_id: int, member_id: int, text: str, kind: str, lang: str | None,
+    created_at: datetime, sender: str = "bot", officer_id: int | None = None,
+    case_id: int | None = None,
+) -> dict[str, Any]:
+    """The columns of a message the bot sends a family member: `Message(**outgoing_values(...))`,
+    or rows of a bulk insert.
+
+    Every outgoing text is recorded this way: turn replies (`reply`), reminders (`reminder`),
+    safety replies (`safety`) and counsellors' messages (`counsellor`, sender `officer`).
+    """
+    return {
+        "family_id": family_id, "member_id": member_id, "direction": "out", "sender": sender,
+        "kind": kind, "text": text, "lang": lang, "officer_id": officer_id, "case_id": case_id,
+        "created_at": created_at,
+    }
 
 
 class MessageAnalysis(Base):

@@ -14,6 +14,7 @@ from bot.flows.types import Identity, Outcome
 from bot.services import Services
 from models import ConversationState, Member, Message, ProcessedUpdate
 from models.enrolment import member_by_telegram_user
+from models.message import outgoing_values
 
 
 @dataclass
@@ -103,10 +104,10 @@ def record_replies(turn: Turn, outcome: Outcome) -> None:
     if member is None or member.consent != "given":
         return
     for reply in outcome.replies:
-        turn.session.add(Message.outgoing(
+        turn.session.add(Message(**outgoing_values(
             family_id=member.family_id, member_id=member.id, text=reply.text, kind="reply",
             lang=member.language, created_at=turn.now,
-        ))
+        )))
 
 
 def _processed(services: Services, update_id: int) -> bool:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from models import Answer, Case, CaseTrigger, Member, Message, MoodCheckin, QuestionnaireResponse
+from models.message import outgoing_values
 from tests.e2e.conftest import CHILD_ID, GUARDIAN_ID, START, enrol, join
 
 
@@ -63,9 +64,10 @@ async def test_delete_keeps_what_an_open_case_points_to(harness, session_factory
         session.flush()
         session.add(CaseTrigger(case_id=case.id, rule_id="test", severity="concern",
                                 message_id=first.id))
-        session.add(Message.outgoing(family_id=codes.family_id, member_id=first.member_id,
-                                     text="SAFETY", kind="safety", lang="ko",
-                                     case_id=case.id, created_at=START))
+        session.add(Message(**outgoing_values(
+            family_id=codes.family_id, member_id=first.member_id, text="SAFETY", kind="safety",
+            lang="ko", case_id=case.id, created_at=START,
+        )))
     await harness.say(GUARDIAN_ID, "/delete")
     await harness.press(GUARDIAN_ID, "네, 지워 주세요")
     with session_factory() as session:
