@@ -142,6 +142,9 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
     surface = ""
     slots: dict[int, tuple[int, frozenset[str]]] = {}  # start -> (end, units)
     verbs: dict[int, tuple[int, str]] = {}  # start -> (end, stem) of words ending in 다
+    # Kiwi reads the 다 of a dictionary form before another word ("데려가다 힘이") as the
+    # adverb 다 ("all"); that 다 is the ending, not a word the message must contain.
+    endings: set[int] = set()
     for chunk in text.split():
         if surface:
             surface += " "
@@ -157,6 +160,8 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
             )
             surface += placeholder + rest
         else:
+            if chunk.endswith("다") and len(chunk) > 1:
+                endings.add(len(surface) + len(chunk) - 1)
             if chunk.endswith("다") and len(chunk) > 2:
                 verbs[len(surface)] = (len(surface) + len(chunk), chunk[:-1])
             surface += chunk
@@ -173,14 +178,16 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
         unit = _unit(m)
         if unit is None or (unit.startswith("J:") and not _is_pattern_particle(unit)):
             continue
-        elements.append(frozenset([unit]))
+        if unit == "다/M" and m.start in endings:
+            continue
+        elements.append(_either_class(unit))
         verb = next(((s, v) for s, v in verbs.items() if s <= m.start < v[0]), None)
         if verb is not None and unit.endswith("/V"):
             if verb[0] not in merged:
                 merged.add(verb[0])
                 variant.append(frozenset([f"{verb[1][1]}/V"]))
             continue
-        variant.append(frozenset([unit]))
+        variant.append(_either_class(unit))
     if not elements:
         raise PhraseFileError(f"{PHRASES_FILE}: phrase {text!r} has no content morphemes")
     units = set().union(*elements)
@@ -190,6 +197,14 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
     if variant != elements:
         out.append(Pattern(text, tuple(variant), weight, negatable, object_first))
     return out
+
+
+def _either_class(unit: str) -> frozenset[str]:
+    """A noun or adverb unit also as the other class: Kiwi reads 혼자 as either by context."""
+    form, _, cls = unit.rpartition("/")
+    if cls in ("N", "M"):
+        return frozenset([unit, f"{form}/{'M' if cls == 'N' else 'N'}"])
+    return frozenset([unit])
 
 
 def _subject_particle(word: str) -> str:

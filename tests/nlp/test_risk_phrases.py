@@ -57,6 +57,27 @@ def test_disclosures_are_flagged(text: str, category: str) -> None:
     assert category in analyze([text])[0].risk_labels
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "category"),
+    [
+        # the pattern's 혼자 is read as an adverb, the message's as a noun
+        ("엄마가 나 혼자 두고 외박했어", "child", "neglect"),
+        # "데려가다 힘이" is not "데려가 + 다 (all) + 힘"
+        ("애가 아픈데 병원 데려갈 힘이 없어요", "parent", "neglect"),
+        ("주거버리고싶어", "child", "self_harm"),
+        ("살기시러", "child", "self_harm"),
+    ],
+)
+def test_phrases_match_across_kiwi_readings_and_chat_spelling(
+    text: str, speaker: str, category: str
+) -> None:
+    assert category in analyze([text], speaker=speaker)[0].risk_labels
+
+
+def test_sparring_is_not_abuse() -> None:
+    assert analyze(["태권도에서 겨루기 하다가 발로 차였어"])[0].risk_labels == []
+
+
 def test_parent_urge_to_harm_child_is_flagged_for_parents() -> None:
     result = analyze(["애를 때릴 것 같아요"], speaker="parent")[0]
     assert "harm_to_child_urge" in result.risk_labels
@@ -72,7 +93,10 @@ def test_examples_file_has_a_held_out_third_with_both_kinds() -> None:
     assert len(examples) >= 300
     test = [e for e in examples if e.split == "test"]
     assert {e.split for e in examples} == set(SPLITS)
-    assert 0.28 <= len(test) / len(examples) <= 0.40
+    # the test split is fixed (230 examples, about a third when written); later examples
+    # go to train and dev only, so its share shrinks as they grow
+    assert len(test) >= 230
+    assert 0.25 <= len(test) / len(examples) <= 0.40
     assert any(e.labels for e in test) and any(not e.labels for e in test)
 
 
