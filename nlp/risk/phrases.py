@@ -39,7 +39,8 @@ _JKB = {
 }
 _NEGATORS_BEFORE = {"안/M", "못/M"}
 _GROUP_REF = re.compile(r"@([a-z_]+)")
-_OBJECT_FIRST = re.compile(r"@[a-z_]+[을를]\s")
+# a phrase that starts with its object ("@child를 때리다", "엄마를 때리다")
+_OBJECT_FIRST = re.compile(r"(@[a-z_]+|[^\s@]+)[을를]\s")
 YIELDS_TO = {"abuse_physical": "domestic_violence"}
 _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
 

@@ -66,6 +66,8 @@ def test_disclosures_are_flagged(text: str, category: str) -> None:
         ("애가 아픈데 병원 데려갈 힘이 없어요", "parent", "neglect"),
         ("주거버리고싶어", "child", "self_harm"),
         ("살기시러", "child", "self_harm"),
+        # "엄마를 때리다" (domestic violence) starts with its object: not "엄마가 때렸어"
+        ("엄마가 때렸어", "child", "abuse_physical"),
     ],
 )
 def test_phrases_match_across_kiwi_readings_and_chat_spelling(
