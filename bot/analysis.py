@@ -1,72 +1,50 @@
-"""The analyser the bot calls on every free text: the project's classifier, or a named stand-in."""
+"""The analyser the bot calls on every free text: the project's classifier from `nlp`."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-log = logging.getLogger(__name__)
-
-
-class AnalysisLike(Protocol):
-    """The shape of `nlp.Analysis` that the bot stores."""
-
-    lang: str
-    emotions: dict[str, float]
-    emotion_labels: list[str]
-    risk: dict[str, float]
-    risk_labels: list[str]
-    model: str
-    evidence: dict[str, list[str]]
-
+if TYPE_CHECKING:  # nlp imports torch: loaded only when an analyser is built
+    from nlp import Analysis
 
 # (texts, speaker "child" | "parent") -> one analysis per text, in order.
-Analyser = Callable[[Sequence[str], str], Sequence[AnalysisLike]]
+Analyser = Callable[[Sequence[str], str], Sequence["Analysis"]]
 
 STAND_IN_MODEL = "stand-in-empty"
 
 
-@dataclass(frozen=True)
-class StandInAnalysis:
-    lang: str
-    emotions: dict[str, float] = field(default_factory=dict)
-    emotion_labels: list[str] = field(default_factory=list)
-    risk: dict[str, float] = field(default_factory=dict)
-    risk_labels: list[str] = field(default_factory=list)
-    model: str = STAND_IN_MODEL
-    evidence: dict[str, list[str]] = field(default_factory=dict)
+class ClassifierUnavailable(RuntimeError):
+    """The classifier could not be loaded; the bot refuses to run without risk detection."""
 
 
-def guess_language(text: str) -> str:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "und"
-    hangul = sum(1 for c in letters if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e")
-    return "ko" if hangul / len(letters) >= 0.3 else "en"
+def empty_analysis(text: str, model: str) -> Analysis:
+    """No scores, only the language: for a message whose analysis failed, named by `model`."""
+    from nlp import Analysis, detect_language
+
+    return Analysis(lang=detect_language(text), emotions={}, emotion_labels=[], risk={},
+                    risk_labels=[], model=model)
 
 
-def stand_in_analyser(texts: Sequence[str], speaker: str) -> list[StandInAnalysis]:
-    """Empty scores, clearly labelled: used only when the classifier cannot be loaded."""
-    return [StandInAnalysis(lang=guess_language(text)) for text in texts]
+def stand_in_analyser(texts: Sequence[str], speaker: str) -> list[Analysis]:
+    """Empty scores, clearly labelled: for tests and demos that need no classifier."""
+    return [empty_analysis(text, STAND_IN_MODEL) for text in texts]
 
 
 def load_analyser(model_dir: Any = None) -> Analyser:
-    """The trained classifier from `nlp`; the stand-in (with a warning) if it is unavailable."""
-    try:
-        from nlp import load_analyzer
-    except ImportError:
-        log.warning("nlp classifier not installed; using the empty stand-in analyser")
-        return stand_in_analyser
+    """The trained classifier. A missing or broken model stops start-up with a clear error:
+    running without risk detection would silently leave disclosures unescalated."""
+    from nlp import load_analyzer
+
     try:
         analyzer = load_analyzer(model_dir)
-    except Exception as error:  # a missing or broken model must not stop the bot
-        log.warning("classifier could not be loaded (%s); using the empty stand-in analyser",
-                    type(error).__name__)
-        return stand_in_analyser
+    except Exception as error:
+        raise ClassifierUnavailable(
+            f"the classifier could not be loaded from {model_dir or 'nlp/model'} "
+            f"({type(error).__name__}); check MAEUM_MODEL_DIR"
+        ) from error
 
-    def analyse(texts: Sequence[str], speaker: str) -> Sequence[AnalysisLike]:
+    def analyse(texts: Sequence[str], speaker: str) -> Sequence[Analysis]:
         return analyzer.analyze(list(texts), speaker=speaker)
 
     return analyse

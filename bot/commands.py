@@ -107,12 +107,17 @@ def _family_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.analysis import ClassifierUnavailable
     from bot.composition import build_services
     from bot.console import ConsoleError, chat
     from models.migrate import upgrade
 
     upgrade(settings.database_url)  # a fresh clone works without `maeum db upgrade` first
-    services = build_services(settings)
+    try:
+        services = build_services(settings)
+    except ClassifierUnavailable as error:
+        print(f"maeum: {error}", file=sys.stderr)
+        return 2
     role = "guardian" if args.role == "parent" else "child"
     try:
         return chat(services, role, family_id=args.family)
@@ -122,6 +127,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.analysis import ClassifierUnavailable
     from bot.composition import build_services
     from models.migrate import upgrade
 
@@ -131,7 +137,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("telegram").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
     upgrade(settings.database_url)
-    services = build_services(settings)
+    try:
+        services = build_services(settings)
+    except ClassifierUnavailable as error:
+        print(f"maeum: {error}", file=sys.stderr)
+        return 2
     dashboard = None if args.no_dashboard else _start_dashboard(settings, services)
     if settings.telegram_bot_token:
         return _run_bot(services)

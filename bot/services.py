@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.analysis import Analyser, AnalysisLike
+from bot.analysis import Analyser
 from bot.catalogue import Catalogue
 from bot.settings import Settings
 from models import Message, MoodCheckin, QuestionnaireResponse, utcnow
 from questionnaires import Instrument
 
+if TYPE_CHECKING:
+    from nlp import Analysis
+
 # Called after a family member's free text is stored with its analysis, inside the same
 # transaction: (session, message, analysis, now) -> an escalation outcome or None.
-EscalateMessage = Callable[[Session, Message, AnalysisLike, datetime], Any]
+EscalateMessage = Callable[[Session, Message, Analysis, datetime], Any]
 # Called after a questionnaire is finished and scored: (session, response, now) -> outcome.
 EscalateQuestionnaire = Callable[[Session, QuestionnaireResponse, datetime], Any]
 # Called after a child's mood check-in is stored: (session, checkin, now) -> outcome.
@@ -27,7 +30,7 @@ PeriodicRules = Callable[[Session, datetime], Any]
 
 
 def no_message_escalation(
-    session: Session, message: Message, analysis: AnalysisLike, now: datetime
+    session: Session, message: Message, analysis: Analysis, now: datetime
 ) -> None:
     return None
 

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot.analysis import StandInAnalysis, guess_language
+from bot.analysis import empty_analysis
 from bot.flows.turn import Turn
 from models import Message, MessageAnalysis
 
@@ -53,7 +53,7 @@ def take_in(
         result = turn.services.analyser([text], speaker)[0]
     except Exception as error:  # never lose what a family member wrote: store it unanalysed
         log.error("analyser failed: %s; message stored without analysis", type(error).__name__)
-        result = StandInAnalysis(lang=guess_language(text), model=UNANALYSED)
+        result = empty_analysis(text, UNANALYSED)
     message = Message(
         family_id=member.family_id, member_id=member.id, direction="in", sender=member.role,
         kind=kind, text=text, lang=result.lang, telegram_message_id=telegram_message_id,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.analysis import guess_language, stand_in_analyser
+from bot.analysis import ClassifierUnavailable, load_analyser, stand_in_analyser
 from bot.flows.mood import age_band
 from bot.flows.turn import guess_language_code
 
@@ -23,4 +23,9 @@ def test_stand_in_analyser_is_clearly_named_and_empty():
     result = stand_in_analyser(["오늘 너무 슬퍼", "ok", "ㅋㅋㅋ"], "child")
     assert [r.lang for r in result] == ["ko", "en", "ko"]
     assert all(r.model == "stand-in-empty" and not r.risk_labels for r in result)
-    assert guess_language("123 !!") == "und"
+    assert stand_in_analyser(["123 !!"], "child")[0].lang == "und"
+
+
+def test_a_missing_classifier_stops_start_up_instead_of_running_blind(tmp_path):
+    with pytest.raises(ClassifierUnavailable, match="MAEUM_MODEL_DIR"):
+        load_analyser(tmp_path / "no-model-here")

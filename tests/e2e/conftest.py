@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.analysis import StandInAnalysis
 from bot.app import build_application
 from bot.composition import build_services
 from bot.outbox_queue import enqueue
@@ -20,6 +19,7 @@ from bot.services import Services
 from bot.settings import Settings
 from models import Member, Message, make_engine, make_session_factory
 from models.enrolment import add_district, enrol_family
+from nlp import Analysis
 from tests.fake_telegram import FakeTelegram, Sent
 
 # 2026-11-23 is a Monday; 01:00 UTC is 10:00 in Seoul (outside quiet hours).
@@ -44,13 +44,13 @@ RISK_WORDS = {"때려": "abuse_physical", "hit me": "abuse_physical", "죽고 �
 SAD_WORDS = ("슬퍼", "힘들", "sad", "tired")
 
 
-def keyword_analyser(texts: Sequence[str], speaker: str) -> list[StandInAnalysis]:
+def keyword_analyser(texts: Sequence[str], speaker: str) -> list[Analysis]:
     """A small deterministic analyser for tests: a few words mean risk or sadness."""
     results = []
     for text in texts:
         risks = sorted({label for word, label in RISK_WORDS.items() if word in text})
         sad = any(word in text for word in SAD_WORDS)
-        results.append(StandInAnalysis(
+        results.append(Analysis(
             lang="ko" if any("\uac00" <= c <= "\ud7a3" for c in text) else "en",
             emotions={"sadness": 0.9 if sad else 0.1, "fear": 0.8 if risks else 0.0},
             emotion_labels=["sadness"] if sad else [],

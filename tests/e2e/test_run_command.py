@@ -23,7 +23,7 @@ async def test_maeum_run_polls_the_configured_api_and_answers(fake, database_url
                                                              session_factory, tmp_path):
     codes = enrol(session_factory)
     env = dict(os.environ, DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN="42:RUN",
-               TELEGRAM_API_URL=fake.base_url, MAEUM_MODEL_DIR=str(tmp_path / "no-model"),
+               TELEGRAM_API_URL=fake.base_url,
                PYTHONUNBUFFERED="1")
     log = (tmp_path / "run.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
@@ -48,6 +48,16 @@ async def test_maeum_run_polls_the_configured_api_and_answers(fake, database_url
         assert session.scalars(select(Member.telegram_user_id)).one() == GUARDIAN_ID
 
 
+def test_maeum_run_refuses_to_start_without_its_classifier(database_url, tmp_path):
+    env = dict(os.environ, DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN="42:RUN",
+               MAEUM_MODEL_DIR=str(tmp_path / "no-model"))
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "classifier could not be loaded" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -60,7 +70,7 @@ async def test_maeum_run_takes_updates_by_webhook(fake, database_url, session_fa
     codes = enrol(session_factory)
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN="42:HOOK",
-               TELEGRAM_API_URL=fake.base_url, MAEUM_MODEL_DIR=str(tmp_path / "no-model"),
+               TELEGRAM_API_URL=fake.base_url,
                MAEUM_WEBHOOK_URL=f"http://127.0.0.1:{port}", MAEUM_WEBHOOK_PORT=str(port),
                MAEUM_WEBHOOK_SECRET="s3cret", PYTHONUNBUFFERED="1")
     log = (tmp_path / "run.log").open("w")
