@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # Called after a family member's free text is stored with its analysis, inside the same
 # transaction: (session, message, analysis, now) -> an escalation outcome or None.
-EscalateMessage = Callable[[Session, Message, Analysis, datetime], Any]
+EscalateMessage = Callable[[Session, Message, "Analysis", datetime], Any]
 # Called after a questionnaire is finished and scored: (session, response, now) -> outcome.
 EscalateQuestionnaire = Callable[[Session, QuestionnaireResponse, datetime], Any]
 # Called after a child's mood check-in is stored: (session, checkin, now) -> outcome.
