@@ -19,8 +19,10 @@ def _catalogue(language: str) -> dict[str, str]:
     return data
 
 
-def languages() -> list[str]:
-    return sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml"))
+@cache
+def languages() -> tuple[str, ...]:
+    """The languages with a text file; read once, not on every text."""
+    return tuple(sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml")))
 
 
 def text(key: str, language: str | None = None, **values: Any) -> str:

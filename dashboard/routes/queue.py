@@ -1,6 +1,8 @@
 """The queue: cases by priority with filters, refreshing itself."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from dashboard.deps import Config, Db, Officer, actor_for
@@ -20,7 +22,13 @@ NOTICES = {
 }
 
 
-def _filters(status: str | None, severity: str | None, mine: str | None, page: int) -> QueueFilters:
+def _filters(
+    status: str | None = None,
+    severity: str | None = None,
+    mine: str | None = None,
+    page: int = 1,
+) -> QueueFilters:
+    """The queue's filters from the query string; unknown values mean "no filter"."""
     return QueueFilters(
         status=status if status in (*STATUSES, "all") else None,
         severity=severity if severity in SEVERITIES else None,
@@ -29,19 +37,18 @@ def _filters(status: str | None, severity: str | None, mine: str | None, page: i
     )
 
 
+Filters = Annotated[QueueFilters, Depends(_filters)]
+
+
 @router.get("/queue", response_class=HTMLResponse)
 def queue(
     request: Request,
     db: Db,
     config: Config,
     officer: Officer,
-    status: str | None = None,
-    severity: str | None = None,
-    mine: str | None = None,
-    page: int = 1,
+    filters: Filters,
     notice: str | None = None,
 ) -> HTMLResponse:
-    filters = _filters(status, severity, mine, page)
     result = queue_page(
         db, actor_for(request, officer), filters, config.queue_page_size, utcnow().date()
     )
@@ -66,13 +73,9 @@ def queue_rows(
     db: Db,
     config: Config,
     officer: Officer,
-    status: str | None = None,
-    severity: str | None = None,
-    mine: str | None = None,
-    page: int = 1,
+    filters: Filters,
 ) -> HTMLResponse:
     """Only the table body, for the page's periodic refresh."""
-    filters = _filters(status, severity, mine, page)
     result = queue_page(
         db, actor_for(request, officer), filters, config.queue_page_size, utcnow().date()
     )
