@@ -6,6 +6,7 @@ every database test on PostgreSQL instead of SQLite; CI runs the suite both ways
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import make_engine, make_session_factory
@@ -42,9 +44,26 @@ def _postgres_template() -> Iterator[str]:
         connection.execute(text(f'CREATE DATABASE "{template}"'))
     upgrade(make_url(POSTGRES_URL).set(database=template).render_as_string(hide_password=False))
     yield template
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+    _drop_postgres_database(admin, template)
     admin.dispose()
+
+
+def _drop_postgres_database(admin: Engine, name: str) -> None:
+    """Drop a test database, ending any connection a test left open.
+
+    WITH (FORCE) refuses when an autovacuum worker happens to be in the database (the
+    role may not signal it); a plain DROP cancels autovacuum itself, so retry with that.
+    """
+    for attempt in range(20):
+        force = "" if attempt % 2 else " WITH (FORCE)"
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"{force}'))
+            return
+        except DBAPIError:
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
 
 
 def _fresh_postgres_database(template: str) -> Iterator[str]:
@@ -56,8 +75,7 @@ def _fresh_postgres_database(template: str) -> Iterator[str]:
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_postgres_database(admin, name)
         admin.dispose()
 
 
