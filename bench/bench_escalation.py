@@ -13,7 +13,6 @@ Prints example ids only, never texts.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -102,14 +101,14 @@ def measure(
 
 
 def _everyday_chat(data_dir: Path, limit: int) -> list[dict[str, Any]]:
-    path = data_dir / "chatbot" / "ChatbotData.csv"
-    if limit <= 0 or not path.exists():
+    from nlp.data import chat_share, read_chat_questions
+
+    if limit <= 0:
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        questions = [row["Q"] for row in csv.DictReader(handle)]
-    step = max(len(questions) // limit, 1)
-    return [{"id": f"chatbot:{i}", "text": q, "speaker": "child", "labels": []}
-            for i, q in list(enumerate(questions))[::step][:limit]]
+    # share 0: the risk model trains on share 1 and tunes on share 2, never on these
+    questions = chat_share(read_chat_questions(data_dir), 0)[:limit]
+    return [{"id": f"chatbot-share0:{i}", "text": q, "speaker": "child", "labels": []}
+            for i, q in enumerate(questions)]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -137,8 +137,9 @@ class Analyzer:
             emotions[en_idx] = english_emotions([norm[i] for i in en_idx])
         hits = hits_future.result()
         learned = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
-        if self.risk_model is not None and model_idx:
-            learned[model_idx] = self.risk_model.predict_proba([norm[i] for i in model_idx])
+        risk_idx = sorted(model_idx + en_idx)  # the written examples are Korean and English
+        if self.risk_model is not None and risk_idx:
+            learned[risk_idx] = self.risk_model.predict_proba([norm[i] for i in risk_idx])
         return [
             self._result(langs[i], emotions[i], hits[i], learned[i], speakers[i])
             for i in range(len(texts))
@@ -155,7 +156,8 @@ class Analyzer:
     ) -> Analysis:
         cfg = self.config
         phrase = np.array([hits.scores[r] for r in RISKS], dtype=np.float32)
-        risk = np.maximum(phrase, cfg.risk_learned_weight * learned)
+        context = np.array([hits.context.get(r, 1.0) for r in RISKS], dtype=np.float32)
+        risk = np.maximum(phrase, cfg.risk_learned_weight * learned * context)
         if speaker == "parent":  # a parent's wish to die is also a parenting crisis
             pc, sh = RISKS.index("parent_crisis"), RISKS.index("self_harm")
             risk[pc] = max(risk[pc], risk[sh])

@@ -72,6 +72,25 @@ def read_kote(root: Path, split: str) -> KoteSplit:
     return KoteSplit(texts=texts, fine=fine, coarse=coarse)
 
 
+def read_chat_questions(root: Path) -> list[str]:
+    """The everyday questions of the chatbot data, in file order ([] when it is absent).
+
+    Not labelled for risk, but ordinary chat: the risk model learns from one share of them
+    as ordinary messages, tunes on another, and `bench escalation` counts a third
+    (every third question from the first; see `chat_share`).
+    """
+    path = root / "chatbot" / "ChatbotData.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row.get("Q") or "" for row in csv.DictReader(fh)]
+
+
+def chat_share(questions: list[str], share: int) -> list[str]:
+    """Share 0 (bench), 1 (risk training) or 2 (risk tuning): every third question."""
+    return [q for i, q in enumerate(questions) if i % 3 == share and q.strip()]
+
+
 def read_unlabeled(root: Path) -> list[str]:
     """All Korean text in the data folder except KOTE dev (kept out for honest evaluation)."""
     out: list[str] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import KFold
 
-from nlp.data import data_dir, read_kote
+from nlp.data import chat_share, data_dir, read_chat_questions, read_kote
 from nlp.emotion.stack import fit_stacker, stack_oof
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS
@@ -24,6 +24,7 @@ from nlp.normalize import normalize_text
 from nlp.risk.examples import EXAMPLES_FILE, label_matrix, read_examples
 
 MODEL_NAME = "maeum-ko-0.1"
+HARD_NEGATIVE_WEIGHT = 3.0
 
 
 @dataclass
@@ -174,17 +175,28 @@ def _tune_weights(y: np.ndarray, oof: dict[str, np.ndarray]) -> dict[str, float]
 def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
     """Learned risk model (char TF-IDF + LR) on the train split of the written examples.
 
-    Its weight against the phrase lists is tuned on the dev split: the largest recall with
-    at most one false positive in 30 ordinary dev messages; among equals, the fewest false
-    positives, then the largest weight (the learned model is a backstop for confident cases).
+    Everyday chat questions (`chat_share` 1) join the training as ordinary messages, except
+    those the phrase lists flag (the chat data holds a few real "죽고 싶다"). The model's
+    weight against the phrase lists is then tuned on the dev split and on chat share 2.
     """
     train_ex = read_examples(Path(cfg.examples), "train")
     texts = [normalize_text(e.text) for e in train_ex]
+    targets = label_matrix(train_ex)
+    # The written ordinary messages are the hard negatives (hyperbole, games, discipline):
+    # they count three times as much as an everyday chat question.
+    weights = np.where(targets.sum(1) > 0, 1.0, HARD_NEGATIVE_WEIGHT)
+    chat = _ordinary_chat(cfg, 1)
+    texts += chat
+    targets = np.concatenate([targets, np.zeros((len(chat), len(RISKS)), np.float32)])
+    weights = np.concatenate([weights, np.ones(len(chat))])
     model = TfidfClassifier.fit(
-        texts, label_matrix(train_ex), ngram_max=3, c=1.0, max_features=None
+        texts, targets, ngram_max=3, c=4.0, max_features=None, sample_weight=weights
     )
     model.save(out, "risk_tfidf")
-    _log(f"risk: learned model on {len(train_ex)} written examples (train split)")
+    _log(
+        f"risk: learned model on {len(train_ex)} written examples (train split)"
+        f" and {len(chat)} everyday chat questions"
+    )
     weight = _tune_risk_weight(cfg, model)
     return {
         "learned_weight": weight,
@@ -192,29 +204,68 @@ def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
     }
 
 
-def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier) -> float:
-    dev = read_examples(Path(cfg.examples), "dev")
-    if not dev:
-        return cfg.risk_learned_weight
+def _phrase_scores(texts: list[str], speakers: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Phrase-list scores and context factors, each (n, 8); None without Kiwi (e.g. a bare
+    GPU machine). The analyzer multiplies the learned scores by the same factors."""
     try:
         from nlp.normalize import morphemes
         from nlp.risk.phrases import match
+    except ImportError:
+        return None
+    hits = [match(t, m, s) for t, m, s in zip(texts, morphemes(texts), speakers, strict=True)]
+    scores = np.array([[h.scores[r] for r in RISKS] for h in hits], dtype=np.float32)
+    context = np.array([[h.context[r] for r in RISKS] for h in hits], dtype=np.float32)
+    return scores, context
 
-        norm = [normalize_text(e.text) for e in dev]
-        hits = [match(n, m, e.speaker) for n, m, e in zip(norm, morphemes(norm), dev, strict=True)]
-    except ImportError:  # no Kiwi (e.g. a bare GPU machine): keep the configured weight
-        _log("risk: Kiwi unavailable, learned weight not tuned")
+
+def _ordinary_chat(cfg: TrainConfig, share: int) -> list[str]:
+    """Normalised everyday chat questions of one share that the phrase lists leave alone."""
+    questions = chat_share(read_chat_questions(data_dir(cfg.data)), share)
+    texts = [normalize_text(q) for q in questions]
+    found = _phrase_scores(texts, ["child"] * len(texts)) if texts else None
+    if found is None:
+        return []
+    return [t for t, s in zip(texts, found[0], strict=True) if s.max() < cfg.risk_threshold]
+
+
+def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier) -> float:
+    """The largest dev recall within the false-positive budgets; among equals, fewer
+    false positives, then the larger weight (the learned model backs the phrase lists up).
+
+    Budgets: at most one ordinary dev message in 50, and at most half a point more
+    everyday chat questions (share 2) flagged than the phrase lists flag alone.
+    """
+    dev = read_examples(Path(cfg.examples), "dev")
+    norm = [normalize_text(e.text) for e in dev]
+    found = _phrase_scores(norm, [e.speaker for e in dev])
+    if not dev or found is None:
+        _log("risk: no dev split or no Kiwi, learned weight not tuned")
         return cfg.risk_learned_weight
-    phrase = np.array([[h.scores[r] for r in RISKS] for h in hits], dtype=np.float32)
-    learned = model.predict_proba(norm)
+    phrase, context = found
+    learned = model.predict_proba(norm) * context
     y = label_matrix(dev)
     pos, neg = y.sum(1) > 0, y.sum(1) == 0
+    chat = [normalize_text(q) for q in chat_share(read_chat_questions(data_dir(cfg.data)), 2)]
+    chat_found = _phrase_scores(chat, ["child"] * len(chat)) if chat else None
+    chat_phrase = chat_learned = None
+    if chat_found is not None:
+        chat_phrase = chat_found[0]
+        chat_learned = model.predict_proba(chat) * chat_found[1]
     best: tuple[float, float, float] = (-1.0, 0.0, 0.0)
-    for w in (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9):
+    for w in (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0):
         flagged = (np.maximum(phrase, w * learned) >= cfg.risk_threshold).any(1)
         recall, fp = float(flagged[pos].mean()), float(flagged[neg].mean())
-        _log(f"risk: learned weight {w:.2f}: dev recall {recall:.3f}, false positives {fp:.3f}")
-        if fp <= max(1.0 / max(neg.sum(), 1), 0.034) and (recall, -fp, w) > best:
+        chat_rate = chat_base = 0.0
+        if chat_phrase is not None and chat_learned is not None:
+            chat_flagged = np.maximum(chat_phrase, w * chat_learned) >= cfg.risk_threshold
+            chat_rate = float(chat_flagged.any(1).mean())
+            chat_base = float((chat_phrase >= cfg.risk_threshold).any(1).mean())
+        _log(
+            f"risk: learned weight {w:.2f}: dev recall {recall:.3f}, false positives"
+            f" {fp:.3f}, everyday chat flagged {chat_rate:.3f}"
+        )
+        within = fp <= max(1.0 / max(neg.sum(), 1), 0.02) and chat_rate <= chat_base + 0.005
+        if within and (recall, -fp, w) > best:
             best = (recall, -fp, w)
     _log(f"risk: learned weight {best[2]}")
     return best[2]

@@ -28,12 +28,14 @@ def _vectorizer(ngram_max: int, vocabulary: dict[str, int] | None = None) -> Tfi
     )
 
 
-def _fit_column(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+def _fit_column(
+    x: Any, y: np.ndarray, c: float, sample_weight: np.ndarray | None
+) -> tuple[np.ndarray, float]:
     """One balanced logistic regression; a constant column gets a constant answer."""
     if y.min() == y.max():
         return np.zeros(x.shape[1], dtype=np.float32), (10.0 if y.max() > 0 else -10.0)
     lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-    lr.fit(x, y)
+    lr.fit(x, y, sample_weight=sample_weight)
     return lr.coef_[0], float(lr.intercept_[0])
 
 
@@ -53,13 +55,15 @@ class TfidfClassifier:
         ngram_max: int = 4,
         c: float = 4.0,
         max_features: int | None = 120_000,
+        sample_weight: np.ndarray | None = None,
     ) -> TfidfClassifier:
         """Fit the vectoriser and one balanced logistic regression per label column."""
         vec = _vectorizer(ngram_max)
         vec.max_features = max_features
         x = vec.fit_transform(texts)
         jobs = Parallel(n_jobs=min(8, os.cpu_count() or 1), prefer="threads")(
-            delayed(_fit_column)(x, targets[:, j], c) for j in range(targets.shape[1])
+            delayed(_fit_column)(x, targets[:, j], c, sample_weight)
+            for j in range(targets.shape[1])
         )
         coefs = [coef for coef, _ in jobs]
         intercepts = [b for _, b in jobs]

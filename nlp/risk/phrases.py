@@ -274,12 +274,19 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
     )
 
 
+_JOKE_NOUNS = frozenset({"장난/N", "농담/N", "구라/N", "뻥/N"})
+
+
 def _negated(tokens: list[Token], idx: list[int]) -> bool:
     first, last = idx[0], idx[-1]
     if any(i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE for i in idx):
         return True
     after = [t.unit for t in tokens[last + 1 : last + 4] if not t.particle]
-    if any(u in _NEGATORS_AFTER for u in after):
+    # "죽고 싶어 장난 아님": the 아니 denies the joke, not the phrase
+    if any(
+        u in _NEGATORS_AFTER and (k == 0 or after[k - 1] not in _JOKE_NOUNS)
+        for k, u in enumerate(after)
+    ):
         return True
     # "때린 적 없어"
     return "적/N" in after[:2] and "없/V" in after[:3] and first >= 0
@@ -297,6 +304,16 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
         idx, pos, ok = [start], start, True
         for el in els[1:]:
             gap, nxt = 0, None
+            if all(u.startswith("J:") for u in el):
+                # a particle belongs to the word before it: "아이를" is not "아이가 ... 장난감을"
+                if pos + 1 < len(tokens) and tokens[pos + 1].unit in el:
+                    nxt = pos + 1
+                ok = nxt is not None
+                if not ok:
+                    break
+                idx.append(nxt)
+                pos = nxt
+                continue
             for j in range(pos + 1, len(tokens)):
                 if tokens[j].unit in el:
                     nxt = j
@@ -321,6 +338,16 @@ class PhraseHits:
 
     scores: dict[str, float]
     evidence: dict[str, list[str]]
+    # Per category, the factor the message's context puts on any evidence (laughter, a
+    # joking word, a game, a parent-only category written by a child; 0 when a phrase is
+    # there but negated); 1.0 = none. The learned risk model's scores get the same factors.
+    context: dict[str, float] = field(default_factory=dict)
+
+
+# "장난 아님", "not joking": the joking word says the opposite.
+NOT_JOKING = re.compile(
+    r"(장난|농담|구라|뻥)\s*(이\s*)?(아니|아님|아냐|아닌)|\bnot (joking|kidding)\b|\bno joke\b"
+)
 
 
 def match(
@@ -333,15 +360,32 @@ def match(
     forms = {u.split("/")[0] for u in units}
     fiction = bool(forms & book.fiction_ko) or any(r.search(text) for r in book.fiction_en)
     laughing = has_laughter(text)
-    joking = bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())
+    joking = (
+        bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())
+    ) and not NOT_JOKING.search(text)
     scores = dict.fromkeys(RISKS, 0.0)
     evidence: dict[str, list[str]] = {}
+    context: dict[str, float] = {}
     for name, cat in book.categories.items():
+        factor = 1.0
+        if laughing:
+            factor *= LAUGHTER_FACTOR
+        if joking:
+            factor *= JOKING_FACTOR
+        if fiction and name in book.fiction_categories:
+            factor *= FICTION_FACTOR
+        if cat.parent_only and speaker != "parent":
+            factor *= OTHER_SPEAKER_FACTOR
+        context[name] = factor
         best, found = 0.0, []
         candidates = {id(p): p for u in units for p in cat.by_first.get(u, [])}
+        denied = False
         for pat in candidates.values():
             idx = _find(tokens, pat, book.max_gap)
-            if idx is None or (pat.negatable and _negated(tokens, idx)):
+            if idx is None:
+                continue
+            if pat.negatable and _negated(tokens, idx):
+                denied = True
                 continue
             best = max(best, pat.weight)
             found.append(text[tokens[idx[0]].start : tokens[idx[-1]].end])
@@ -364,20 +408,14 @@ def match(
                     found.extend(present[g] for g in sorted(rule))
                     break
         if best <= 0:
+            if denied:  # "아빠가 안 때렸어": the learned model must not flag it either
+                context[name] = 0.0
             continue
-        if laughing:
-            best *= LAUGHTER_FACTOR
-        if joking:
-            best *= JOKING_FACTOR
-        if fiction and name in book.fiction_categories:
-            best *= FICTION_FACTOR
-        if cat.parent_only and speaker != "parent":
-            best *= OTHER_SPEAKER_FACTOR
-        scores[name] = best
+        scores[name] = best * factor
         evidence[name] = sorted(set(found))
     # "아빠가 엄마를 때렸어" is domestic violence, not abuse of the child who writes it.
     for name, other in YIELDS_TO.items():
         if name in evidence and other in evidence and set(evidence[name]) <= set(evidence[other]):
             scores[name] = 0.0
             del evidence[name]
-    return PhraseHits(scores, evidence)
+    return PhraseHits(scores, evidence, context)

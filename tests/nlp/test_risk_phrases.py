@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from nlp import analyze
+from nlp.data import chat_share
+from nlp.normalize import morphemes, normalize_text
 from nlp.risk.examples import SPLITS, read_examples
-from nlp.risk.phrases import load_phrasebook
+from nlp.risk.phrases import PhraseHits, load_phrasebook, match
 
 
 @pytest.mark.parametrize(
@@ -124,3 +126,39 @@ def test_weak_cues_count_together(text: str, speaker: str, category: str) -> Non
 )
 def test_one_weak_cue_alone_is_not_risk(text: str, speaker: str) -> None:
     assert analyze([text], speaker=speaker)[0].risk_labels == []
+
+
+def _hits(text: str, speaker: str = "child") -> PhraseHits:
+    norm = normalize_text(text)
+    return match(norm, morphemes([norm])[0], speaker)
+
+
+def test_a_particle_in_a_phrase_belongs_to_its_own_word() -> None:
+    # "@child를 던지다": the child thrown, not a child who throws a toy
+    assert _hits("아이를 던지고 싶어요", "parent").scores["harm_to_child_urge"] >= 0.5
+    assert _hits("아이가 동생한테 장난감을 던져서 혼냈어요", "parent").scores[
+        "harm_to_child_urge"
+    ] == 0.0
+
+
+def test_saying_it_is_no_joke_keeps_the_evidence() -> None:
+    serious = _hits("진심으로 사라지고 싶어 장난 아님").scores["self_harm"]
+    joking = _hits("진심으로 사라지고 싶어 장난이야").scores["self_harm"]
+    assert serious >= 0.5 > joking
+
+
+def test_context_factors_are_reported_for_the_learned_model() -> None:
+    game = _hits("게임에서 보스한테 맞았어")
+    assert game.context["abuse_physical"] < 0.5
+    assert game.context["abuse_sexual"] == 1.0
+    assert _hits("아빠가 안 때렸어").context["abuse_physical"] == 0.0
+    assert _hits("애를 때리고 싶어").context["harm_to_child_urge"] < 1.0  # a child writing
+    assert _hits("애를 때리고 싶어", "parent").context["harm_to_child_urge"] == 1.0
+
+
+def test_chat_shares_split_the_questions_without_overlap() -> None:
+    questions = [f"q{i}" for i in range(10)] + ["  "]
+    shares = [chat_share(questions, k) for k in range(3)]
+    assert sorted(q for share in shares for q in share) == sorted(questions[:10])
+    assert not set(shares[0]) & set(shares[1])
+    assert shares[0] == ["q0", "q3", "q6", "q9"]
