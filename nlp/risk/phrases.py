@@ -126,6 +126,8 @@ class PhraseBook:
     fiction_ko: frozenset[str]
     fiction_en: list[re.Pattern[str]]
     joking: frozenset[str] = frozenset()
+    # word -> the words right before it that give it an innocent sense ("40점 맞다")
+    idioms: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _analyse(text: str) -> list[Morpheme]:
@@ -271,7 +273,27 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_ko=frozenset(fiction.get("ko", [])),
         fiction_en=[re.compile(p) for p in fiction.get("en", [])],
         joking=frozenset(raw.get("joking", [])),
+        idioms={
+            f"{word[:-1]}/V" if word.endswith("다") else f"{word}/N": frozenset(
+                f"{before}/N" for before in befores
+            )
+            for word, befores in raw.get("idioms", {}).items()
+        },
     )
+
+
+def _innocent_senses(tokens: list[Token], idioms: dict[str, frozenset[str]]) -> list[Token]:
+    """Rename a word whose neighbour gives it an innocent sense ("40점 맞았어", "주사 맞았어",
+    "쓰레기 버리러", "귀에서 피 나"), so that no phrase matches it."""
+    out = list(tokens)
+    for i, tok in enumerate(tokens):
+        befores = idioms.get(tok.unit)
+        if not befores:
+            continue
+        previous = [t.unit for t in tokens[max(0, i - 3) : i] if not t.particle][-1:]
+        if previous and previous[0] in befores:
+            out[i] = Token(tok.unit + ":idiom", tok.particle, tok.start, tok.end)
+    return out
 
 
 _JOKE_NOUNS = frozenset({"장난/N", "농담/N", "구라/N", "뻥/N"})
@@ -355,7 +377,7 @@ def match(
 ) -> PhraseHits:
     """Score each risk category from phrase matches in one normalised message."""
     book = book or load_phrasebook()
-    tokens = to_tokens(morphs)
+    tokens = _innocent_senses(to_tokens(morphs), book.idioms)
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
     fiction = bool(forms & book.fiction_ko) or any(r.search(text) for r in book.fiction_en)
