@@ -162,3 +162,20 @@ def test_chat_shares_split_the_questions_without_overlap() -> None:
     assert sorted(q for share in shares for q in share) == sorted(questions[:10])
     assert not set(shares[0]) & set(shares[1])
     assert shares[0] == ["q0", "q3", "q6", "q9"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "수학 시험 40점 맞았어 엄마한테 혼나겠다",
+        "예방주사 맞은 데가 부었어",
+        "엄마 쓰레기 버리러 갔어",
+    ],
+)
+def test_innocent_senses_match_no_phrase(text: str) -> None:
+    assert max(_hits(text).scores.values()) == 0.0
+
+
+def test_the_same_words_in_their_other_sense_still_match() -> None:
+    assert _hits("아빠한테 맞았어").scores["abuse_physical"] >= 0.5
+    assert _hits("엄마가 나를 버리고 갔어").scores["abuse_emotional"] >= 0.5
