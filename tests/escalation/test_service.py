@@ -55,6 +55,12 @@ def family_id(session_factory: sessionmaker[Session]) -> int:
         return f.family(session, district, age=8, child_chat=501, guardian_chat=502).id
 
 
+def _family(session: Session, family_id: int) -> f.Family:
+    family = session.get(f.Family, family_id)
+    assert family is not None
+    return family
+
+
 def _outbox(session: Session) -> list[OutboxMessage]:
     return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
@@ -67,8 +73,7 @@ def test_child_disclosure_opens_an_urgent_case_replies_with_help_lines_and_alert
     session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
 ) -> None:
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         message = f.message(session, family, "child", "아빠가 때렸어")
         outcome = escalate_message(session, rules, message, HIT, NOW, config=CONFIG)
     assert outcome is not None
@@ -100,8 +105,7 @@ def test_repeated_disclosures_merge_into_one_case_with_one_safety_reply(
 ) -> None:
     for minute in range(4):
         with session_factory() as session, session.begin():
-            family = session.get(f.Family, family_id)
-            assert family is not None
+            family = _family(session, family_id)
             message = f.message(session, family, "child", now=NOW + timedelta(minutes=minute))
             outcome = escalate_message(
                 session, rules, message, HIT, NOW + timedelta(minutes=minute), config=CONFIG
@@ -119,8 +123,7 @@ def test_the_same_message_escalated_twice_attaches_one_trigger(
     session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
 ) -> None:
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         message = f.message(session, family, "child")
         escalate_message(session, rules, message, HIT, NOW, config=CONFIG)
         again = escalate_message(session, rules, message, HIT, NOW, config=CONFIG)
@@ -133,8 +136,7 @@ def test_a_concern_case_is_raised_to_urgent_by_a_later_disclosure(
     session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
 ) -> None:
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         first = f.message(session, family, "child")
         emotional = analysis({"abuse_emotional": 0.9})
         opened = escalate_message(session, rules, first, emotional, NOW, config=CONFIG)
@@ -161,8 +163,7 @@ def test_a_message_below_every_threshold_opens_nothing_and_records_no_severity(
     from models import MessageAnalysis
 
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         message = f.message(session, family, "child", "배고파 죽겠다")
         stored = MessageAnalysis(
             message_id=message.id, model="stub", lang="ko", emotions={"sadness": 0.2},
@@ -176,8 +177,7 @@ def test_a_message_below_every_threshold_opens_nothing_and_records_no_severity(
 
 
 def _response(session: Session, family_id: int, week: str, total: float, band: str) -> int:
-    family = session.get(f.Family, family_id)
-    assert family is not None
+    family = _family(session, family_id)
     row = QuestionnaireResponse(
         member_id=f.member(session, family, "guardian").id, family_id=family_id,
         instrument_id="parenting_stress", week=week, status="completed", total_score=total,
@@ -212,8 +212,7 @@ def test_finished_questionnaires_open_and_then_merge_into_the_guardian_strain_ca
 
 
 def _checkin(session: Session, family_id: int, mood: str, at: datetime) -> MoodCheckin:
-    family = session.get(f.Family, family_id)
-    assert family is not None
+    family = _family(session, family_id)
     row = MoodCheckin(
         member_id=f.member(session, family, "child").id, family_id=family_id, mood=mood,
         week=iso_week(local_date(at, "Asia/Seoul")), created_at=at,
@@ -280,8 +279,7 @@ def test_sla_breach_alerts_the_district_chat_and_supervisors_once(
     session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
 ) -> None:
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         message = f.message(session, family, "child")
         outcome = escalate_message(session, rules, message, HIT, NOW, config=CONFIG)
         assert outcome is not None
@@ -303,8 +301,7 @@ def test_a_claimed_case_past_its_deadline_is_not_a_breach(
     session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
 ) -> None:
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         officer = f.officer(session, family.district, "kim")
         outcome = escalate_message(session, rules, f.message(session, family), HIT, NOW)
         assert outcome is not None
@@ -318,8 +315,7 @@ def test_a_family_reply_to_the_counsellor_joins_the_case_and_reaches_its_officer
     session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
 ) -> None:
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         officer = f.officer(session, family.district, "kim", telegram_user_id=8001)
         outcome = escalate_message(session, rules, f.message(session, family), HIT, NOW)
         assert outcome is not None
@@ -328,8 +324,7 @@ def test_a_family_reply_to_the_counsellor_joins_the_case_and_reaches_its_officer
         claim_case(session, kim, outcome.case_id)
         message_family(session, kim, outcome.case_id, "선생님이야. 지금 안전하니?")
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         reply = f.message(session, family, "child", "응 괜찮아", now=datetime.now(UTC))
         assert escalate_message(session, rules, reply, analysis(), datetime.now(UTC)) is None
         assert reply.case_id == outcome.case_id
@@ -406,8 +401,7 @@ def test_periodic_missed_checkins_skip_paused_members_and_recent_joiners(
     session_factory: sessionmaker[Session], rules: RuleSet, family_id: int
 ) -> None:
     with session_factory() as session, session.begin():
-        family = session.get(f.Family, family_id)
-        assert family is not None
+        family = _family(session, family_id)
         f.member(session, family, "guardian").paused = True
         child = f.member(session, family, "child")
         child.joined_at = datetime(2026, 11, 4, tzinfo=UTC)  # W45: W46, W47 missed by W48
