@@ -9,7 +9,9 @@ from bot.flows.intake import acknowledgement, take_in
 from bot.flows.turn import Turn, guess_language_code, run_turn
 from bot.flows.types import Identity, Outcome, Reply
 from bot.services import Services
+from models import Message
 from models.enrolment import member_by_telegram_user
+from models.message import outgoing_values
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +126,16 @@ def error_reply(services: Services, who: Identity) -> Reply:
     """What a person sees when handling their update failed, in their language if known."""
     language = guess_language_code(who.language_code)
     try:
-        with services.session_factory() as session:
+        with services.session_factory() as session, session.begin():
             member = member_by_telegram_user(session, who.user_id)
             if member is not None:
                 language = member.language
+                text = services.catalogue.t(language, "error.generic")
+                if member.consent == "given":  # kept like every answer an enrolled member gets
+                    session.add(Message(**outgoing_values(
+                        family_id=member.family_id, member_id=member.id, text=text,
+                        kind="reply", lang=language, created_at=services.now(),
+                    )))
     except Exception as error:  # the database itself may be what failed: answer anyway
-        log.warning("language lookup for the error reply failed: %s", type(error).__name__)
+        log.warning("storing the error reply failed: %s", type(error).__name__)
     return Reply(services.catalogue.t(language, "error.generic"))

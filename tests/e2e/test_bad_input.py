@@ -104,6 +104,9 @@ async def test_a_failing_update_does_not_stop_the_bot(harness, session_factory):
     assert "고마워요" in replies[-1].text
     with session_factory() as session:
         assert session.scalars(select(Message.text).where(INCOMING)).all() == ["다시 이야기"]
+        # the apology is kept with the conversation, like every answer the family gets
+        said = session.scalars(select(Message.text).where(Message.direction == "out")).all()
+        assert any("문제가 생겼어요" in text for text in said)
 
 
 async def test_failing_rules_keep_the_message_and_show_help(harness, session_factory):
