@@ -46,3 +46,12 @@ def bot_name(settings: Settings) -> BotName:
     except (TelegramError, ValueError, OSError) as error:
         log.warning("getMe failed: %s", type(error).__name__)
         return BotName(configured, f"Telegram did not answer getMe ({type(error).__name__})")
+
+
+def with_bot_name(settings: Settings) -> Settings:
+    """The settings with TELEGRAM_BOT_USERNAME replaced by Telegram's answer, when it answers:
+    the dashboard started beside the bot then prints invite links to the right bot."""
+    name = bot_name(settings)
+    if name.fallback_reason is not None:
+        return settings
+    return settings.model_copy(update={"telegram_bot_username": name.username})

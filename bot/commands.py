@@ -142,6 +142,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     except ClassifierUnavailable as error:
         print(f"maeum: {error}", file=sys.stderr)
         return 2
+    if settings.telegram_bot_token and not args.no_dashboard:
+        from bot.bot_name import with_bot_name
+
+        settings = with_bot_name(settings)  # the dashboard's invite links name this bot
     dashboard = None if args.no_dashboard else _start_dashboard(settings, services)
     if settings.telegram_bot_token:
         return _run_bot(services)

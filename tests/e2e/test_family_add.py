@@ -55,3 +55,16 @@ def test_without_a_token_the_configured_name_is_used_and_said(database_url, monk
     printed, err = _family_add(monkeypatch, capsys, database_url)
     assert printed["guardian_link"].startswith("https://t.me/ConfiguredBot?start=")
     assert "TELEGRAM_BOT_TOKEN is not set" in err
+
+
+def test_the_dashboard_beside_the_bot_gets_the_name_telegram_answers(fake, monkeypatch):
+    from bot.bot_name import with_bot_name
+    from bot.settings import Settings
+
+    monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "ConfiguredBot")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:TEST")
+    monkeypatch.setenv("TELEGRAM_API_URL", fake.base_url)
+    assert with_bot_name(Settings()).telegram_bot_username == BOT_USERNAME
+    nobody = f"http://127.0.0.1:{_free_port()}/bot"
+    monkeypatch.setenv("TELEGRAM_API_URL", nobody)
+    assert with_bot_name(Settings()).telegram_bot_username == "ConfiguredBot"
