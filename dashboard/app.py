@@ -15,7 +15,7 @@ from dashboard.config import DashboardConfig
 from dashboard.deps import CsrfFailed, Forbidden, NotSignedIn, Officer
 from dashboard.errors import NotFound
 from dashboard.rendering import Pages
-from dashboard.routes import auth, cases, families, overview, queue
+from dashboard.routes import auth, cases, families, officers, overview, queue
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SECURITY_HEADERS = [
@@ -55,7 +55,7 @@ def create_app(session_factory: sessionmaker[Session], config: DashboardConfig) 
     app.state.config = config
     app.state.pages = Pages(config, load_catalogue())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, queue, cases, families, overview):
+    for module in (auth, queue, cases, families, overview, officers):
         app.include_router(module.router)
     _add_error_pages(app)
     app.add_middleware(SecurityHeaders)

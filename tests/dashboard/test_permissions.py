@@ -12,7 +12,7 @@ from tests.dashboard.world import World, login
 
 # The only routes anyone may reach without a session.
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
-OBJECT_PARAMS = {"case_id": "cases", "family_id": "families"}
+OBJECT_PARAMS = {"case_id": "cases", "family_id": "families", "officer_id": "officers"}
 
 
 def _flatten(routes: list[Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -44,7 +44,11 @@ def fill(path: str, ids: dict[str, int]) -> str:
 def test_every_route_but_login_sends_a_stranger_to_the_login_page(
     app: FastAPI, client: TestClient, world: World
 ) -> None:
-    ids = {"case_id": world.cases["gangnam"], "family_id": world.families["gangnam"]}
+    ids = {
+        "case_id": world.cases["gangnam"],
+        "family_id": world.families["gangnam"],
+        "officer_id": world.officers["kim"],
+    }
     for method, path in routes(app):
         if (method, path) in PUBLIC:
             continue
@@ -66,7 +70,11 @@ def test_every_object_route_answers_404_for_another_districts_object(
 ) -> None:
     # A supervisor of Mapo reaches every role-gated route, so only the district can refuse.
     csrf = login(client, "jung")
-    ids = {"case_id": world.cases["gangnam"], "family_id": world.families["gangnam"]}
+    ids = {
+        "case_id": world.cases["gangnam"],
+        "family_id": world.families["gangnam"],
+        "officer_id": world.officers["kim"],
+    }
     checked = 0
     for method, path in routes(app):
         if not any(f"{{{name}}}" in path for name in OBJECT_PARAMS):
