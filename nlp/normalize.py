@@ -23,6 +23,17 @@ _EMOJI = re.compile(
     "[\U0001f300-\U0001faff\U00002600-\U000027bf\U0001f000-\U0001f2ff\U0000fe0f\U0000200d]+"
 )
 _LAUGH = re.compile(r"[ㅋㅎ]{2,}|lol|lmao|haha")
+# Young children spell the past tense as they hear it: 던저써 (던졌어), 와써 (왔어), 해써요.
+_HEARD_PAST = re.compile(r"([가-힣])써(?=$|[\s.,!?~ㅠㅜ요])")
+_SSANG_SIOT = 20  # the final-consonant index of ㅆ in a precomposed Hangul syllable
+
+
+def _spelled_past(match: re.Match[str]) -> str:
+    syllable = match.group(1)
+    offset = ord(syllable) - 0xAC00
+    if offset % 28 or syllable == "다":  # has a final consonant already, or 다 써 ("all used")
+        return match.group(0)
+    return chr(ord(syllable) + _SSANG_SIOT) + "어"
 
 
 SPELLING_FILE = Path(__file__).with_name("chat_spelling.yaml")
@@ -42,6 +53,7 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text[:MAX_CHARS]).lower()
     text = _REPEAT.sub(r"\1\1", text)
     text = _REPEAT_PAIR.sub(r"\1\1", text)
+    text = _HEARD_PAST.sub(_spelled_past, text)
     spelling = _spelling()
     if spelling is not None:
         rx, table = spelling

@@ -440,4 +440,9 @@ def match(
         if name in evidence and other in evidence and set(evidence[name]) <= set(evidence[other]):
             scores[name] = 0.0
             del evidence[name]
+    # When the lists tell who was hit (the child, or a parent in front of the child), the
+    # learned model, which cannot tell, does not add the other reading.
+    for one, other in (*YIELDS_TO.items(), *((b, a) for a, b in YIELDS_TO.items())):
+        if one in evidence and other not in evidence:
+            context[other] = 0.0
     return PhraseHits(scores, evidence, context)

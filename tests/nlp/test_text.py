@@ -52,3 +52,10 @@ def test_morphemes_survive_emoji_and_keep_offsets() -> None:
     (ms,) = morphemes(["😢 아빠가 때렸어"])
     text = "😢 아빠가 때렸어"
     assert any(text[m.start : m.end] == "아빠" for m in ms)
+
+
+def test_young_childrens_heard_past_tense_is_respelled() -> None:
+    assert normalize_text("아빠가 벽에 부디쳐써 혹나써") == "아빠가 벽에 부디쳤어 혹났어"
+    assert normalize_text("해써요") == "했어요"
+    assert normalize_text("돈 다써") == "돈 다써"  # 다 써: "all used", not a past tense
+    assert normalize_text("모자 써") == "모자 써"
