@@ -43,6 +43,10 @@ def _postgres_template() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{template}"'))
     upgrade(make_url(POSTGRES_URL).set(database=template).render_as_string(hide_password=False))
+    with admin.connect() as connection:
+        # No connections, so no autovacuum worker either: CREATE DATABASE ... TEMPLATE
+        # refuses a template that anyone is connected to.
+        connection.execute(text(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false'))
     yield template
     _drop_postgres_database(admin, template)
     admin.dispose()
