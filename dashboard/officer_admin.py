@@ -91,13 +91,17 @@ def _managed(session: Session, manager: SignedInOfficer, officer_id: int) -> Off
     return officer
 
 
+def _sign_out_everywhere(session: Session, officer_id: int) -> None:
+    session.execute(delete(OfficerSession).where(OfficerSession.officer_id == officer_id))
+
+
 def set_active(session: Session, manager: SignedInOfficer, officer_id: int, active: bool) -> str:
     """Deactivate (and sign out everywhere) or reactivate; returns the username."""
     with session.begin():
         officer = _managed(session, manager, officer_id)
         officer.active = active
         if not active:
-            session.execute(delete(OfficerSession).where(OfficerSession.officer_id == officer.id))
+            _sign_out_everywhere(session, officer.id)
         return officer.username
 
 
@@ -108,5 +112,5 @@ def reset_password(session: Session, manager: SignedInOfficer, officer_id: int) 
         officer = _managed(session, manager, officer_id)
         officer.password_hash = hash_password(password)
         officer.must_change_password = True
-        session.execute(delete(OfficerSession).where(OfficerSession.officer_id == officer.id))
+        _sign_out_everywhere(session, officer.id)
         return officer.username, password

@@ -19,8 +19,8 @@ from nlp.emotion.stack import Stacker
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS, SPEAKERS
 from nlp.lang import detect_language
-from nlp.normalize import MAX_CHARS, morphemes, normalize_text
-from nlp.risk.phrases import PhraseHits, load_phrasebook, match
+from nlp.normalize import MAX_CHARS, normalize_text
+from nlp.risk.phrases import PhraseHits, load_phrasebook, match_all
 
 SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
 MODEL_LANGS = frozenset({"ko", "und"})
@@ -146,10 +146,7 @@ class Analyzer:
         ]
 
     def _phrase_hits(self, norm: list[str], speakers: list[str]) -> list[PhraseHits]:
-        morphs = morphemes(norm)
-        return [
-            match(n, m, s, self.phrasebook) for n, m, s in zip(norm, morphs, speakers, strict=True)
-        ]
+        return match_all(norm, speakers, self.phrasebook)
 
     def _result(
         self, lang: str, emo: np.ndarray, hits: PhraseHits, learned: np.ndarray, speaker: str

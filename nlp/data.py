@@ -72,6 +72,9 @@ def read_kote(root: Path, split: str) -> KoteSplit:
     return KoteSplit(texts=texts, fine=fine, coarse=coarse)
 
 
+CHATBOT_FILE = Path("chatbot") / "ChatbotData.csv"
+
+
 def read_chat_questions(root: Path) -> list[str]:
     """The everyday questions of the chatbot data, in file order ([] when it is absent).
 
@@ -79,11 +82,14 @@ def read_chat_questions(root: Path) -> list[str]:
     as ordinary messages, tunes on another, and `bench escalation` counts a third
     (every third question from the first; see `chat_share`).
     """
-    path = root / "chatbot" / "ChatbotData.csv"
-    if not path.exists():
+    if not (root / CHATBOT_FILE).exists():
         return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [row.get("Q") or "" for row in csv.DictReader(fh)]
+    return [row.get("Q") or "" for row in _chat_rows(root)]
+
+
+def _chat_rows(root: Path) -> list[dict[str, str]]:
+    with (root / CHATBOT_FILE).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def chat_share(questions: list[str], share: int) -> list[str]:
@@ -98,9 +104,8 @@ def read_unlabeled(root: Path) -> list[str]:
         parts = line.split("\t", 1)
         if len(parts) == 2:
             out.append(parts[1])
-    with (root / "chatbot" / "ChatbotData.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            out.extend([row.get("Q") or "", row.get("A") or ""])
+    for row in _chat_rows(root):
+        out.extend([row.get("Q") or "", row.get("A") or ""])
     for name in ("train.tsv", "dev.tsv"):
         lines = (root / "korean-hate-speech" / name).read_text(encoding="utf-8").splitlines()
         out.extend(line.split("\t")[0] for line in lines[1:])

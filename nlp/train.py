@@ -179,13 +179,14 @@ def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
     those the phrase lists flag (the chat data holds a few real "죽고 싶다"). The model's
     weight against the phrase lists is then tuned on the dev split and on chat share 2.
     """
+    questions = read_chat_questions(data_dir(cfg.data))
     train_ex = read_examples(Path(cfg.examples), "train")
     texts = [normalize_text(e.text) for e in train_ex]
     targets = label_matrix(train_ex)
     # The written ordinary messages are the hard negatives (hyperbole, games, discipline):
     # they count three times as much as an everyday chat question.
     weights = np.where(targets.sum(1) > 0, 1.0, HARD_NEGATIVE_WEIGHT)
-    chat = _ordinary_chat(cfg, 1)
+    chat = _ordinary_chat(cfg, chat_share(questions, 1))
     texts += chat
     targets = np.concatenate([targets, np.zeros((len(chat), len(RISKS)), np.float32)])
     weights = np.concatenate([weights, np.ones(len(chat))])
@@ -197,7 +198,7 @@ def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
         f"risk: learned model on {len(train_ex)} written examples (train split)"
         f" and {len(chat)} everyday chat questions"
     )
-    weight = _tune_risk_weight(cfg, model)
+    weight = _tune_risk_weight(cfg, model, chat_share(questions, 2))
     return {
         "learned_weight": weight,
         "thresholds": dict.fromkeys(RISKS, cfg.risk_threshold),
@@ -208,19 +209,17 @@ def _phrase_scores(texts: list[str], speakers: list[str]) -> tuple[np.ndarray, n
     """Phrase-list scores and context factors, each (n, 8); None without Kiwi (e.g. a bare
     GPU machine). The analyzer multiplies the learned scores by the same factors."""
     try:
-        from nlp.normalize import morphemes
-        from nlp.risk.phrases import match
+        from nlp.risk.phrases import match_all
     except ImportError:
         return None
-    hits = [match(t, m, s) for t, m, s in zip(texts, morphemes(texts), speakers, strict=True)]
+    hits = match_all(texts, speakers)
     scores = np.array([[h.scores[r] for r in RISKS] for h in hits], dtype=np.float32)
     context = np.array([[h.context[r] for r in RISKS] for h in hits], dtype=np.float32)
-    return scores, context
+    return scores.reshape(-1, len(RISKS)), context.reshape(-1, len(RISKS))
 
 
-def _ordinary_chat(cfg: TrainConfig, share: int) -> list[str]:
-    """Normalised everyday chat questions of one share that the phrase lists leave alone."""
-    questions = chat_share(read_chat_questions(data_dir(cfg.data)), share)
+def _ordinary_chat(cfg: TrainConfig, questions: list[str]) -> list[str]:
+    """The normalised chat questions that the phrase lists leave alone."""
     texts = [normalize_text(q) for q in questions]
     found = _phrase_scores(texts, ["child"] * len(texts)) if texts else None
     if found is None:
@@ -228,7 +227,12 @@ def _ordinary_chat(cfg: TrainConfig, share: int) -> list[str]:
     return [t for t, s in zip(texts, found[0], strict=True) if s.max() < cfg.risk_threshold]
 
 
-def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier) -> float:
+def _flagged_share(scores: np.ndarray, threshold: float) -> float:
+    """Share of rows with any category at or above the threshold (0 for no rows)."""
+    return float((scores >= threshold).any(1).mean()) if len(scores) else 0.0
+
+
+def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier, chat_questions: list[str]) -> float:
     """The largest dev recall within the false-positive budgets; among equals, fewer
     false positives, then the larger weight (the learned model backs the phrase lists up).
 
@@ -245,22 +249,19 @@ def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier) -> float:
     learned = model.predict_proba(norm) * context
     y = label_matrix(dev)
     pos, neg = y.sum(1) > 0, y.sum(1) == 0
-    chat = [normalize_text(q) for q in chat_share(read_chat_questions(data_dir(cfg.data)), 2)]
+    chat = [normalize_text(q) for q in chat_questions]
+    chat_phrase = chat_learned = np.zeros((0, len(RISKS)), dtype=np.float32)
     chat_found = _phrase_scores(chat, ["child"] * len(chat)) if chat else None
-    chat_phrase = chat_learned = None
     if chat_found is not None:
-        chat_phrase = chat_found[0]
-        chat_learned = model.predict_proba(chat) * chat_found[1]
+        chat_phrase, chat_context = chat_found
+        chat_learned = model.predict_proba(chat) * chat_context
+    chat_base = _flagged_share(chat_phrase, cfg.risk_threshold)
     phrase_fp = float((phrase >= cfg.risk_threshold).any(1)[neg].mean())
     best: tuple[float, float, float] = (-1.0, 0.0, 0.0)
     for w in (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0):
         flagged = (np.maximum(phrase, w * learned) >= cfg.risk_threshold).any(1)
         recall, fp = float(flagged[pos].mean()), float(flagged[neg].mean())
-        chat_rate = chat_base = 0.0
-        if chat_phrase is not None and chat_learned is not None:
-            chat_flagged = np.maximum(chat_phrase, w * chat_learned) >= cfg.risk_threshold
-            chat_rate = float(chat_flagged.any(1).mean())
-            chat_base = float((chat_phrase >= cfg.risk_threshold).any(1).mean())
+        chat_rate = _flagged_share(np.maximum(chat_phrase, w * chat_learned), cfg.risk_threshold)
         _log(
             f"risk: learned weight {w:.2f}: dev recall {recall:.3f}, false positives"
             f" {fp:.3f}, everyday chat flagged {chat_rate:.3f}"

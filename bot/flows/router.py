@@ -124,18 +124,17 @@ def handle_unsupported(services: Services, who: Identity, kind: str,
 
 def error_reply(services: Services, who: Identity) -> Reply:
     """What a person sees when handling their update failed, in their language if known."""
-    language = guess_language_code(who.language_code)
+    reply = Reply(services.catalogue.t(guess_language_code(who.language_code), "error.generic"))
     try:
         with services.session_factory() as session, session.begin():
             member = member_by_telegram_user(session, who.user_id)
             if member is not None:
-                language = member.language
-                text = services.catalogue.t(language, "error.generic")
+                reply = Reply(services.catalogue.t(member.language, "error.generic"))
                 if member.consent == "given":  # kept like every answer an enrolled member gets
                     session.add(Message(**outgoing_values(
-                        family_id=member.family_id, member_id=member.id, text=text,
-                        kind="reply", lang=language, created_at=services.now(),
+                        family_id=member.family_id, member_id=member.id, text=reply.text,
+                        kind="reply", lang=member.language, created_at=services.now(),
                     )))
     except Exception as error:  # the database itself may be what failed: answer anyway
         log.warning("storing the error reply failed: %s", type(error).__name__)
-    return Reply(services.catalogue.t(language, "error.generic"))
+    return reply

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from nlp.labels import RISKS
-from nlp.normalize import Morpheme, get_kiwi, has_laughter
+from nlp.normalize import Morpheme, get_kiwi, has_laughter, morphemes
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 STRONG, SOFT, CUE = 0.95, 0.75, 0.7
@@ -446,3 +446,13 @@ def match(
         if one in evidence and other not in evidence:
             context[other] = 0.0
     return PhraseHits(scores, evidence, context)
+
+
+def match_all(
+    texts: list[str], speakers: list[str], book: PhraseBook | None = None
+) -> list[PhraseHits]:
+    """`match` for a batch of normalised texts (one Kiwi call for all of them)."""
+    return [
+        match(text, morphs, speaker, book)
+        for text, morphs, speaker in zip(texts, morphemes(texts), speakers, strict=True)
+    ]
