@@ -20,25 +20,26 @@ def test_unknown_language_falls_back_to_korean():
     assert catalogue.t("fr", "delete.confirm_no") == "아니요"
 
 
-def test_missing_key_is_named(tmp_path):
-    shutil.copy(MESSAGES_DIR / "ko.yaml", tmp_path / "ko.yaml")
+def _english_changed(folder, old, new):
+    """The shipped catalogue in `folder`, with `old` replaced by `new` in en.yaml."""
+    shutil.copy(MESSAGES_DIR / "ko.yaml", folder / "ko.yaml")
     text = (MESSAGES_DIR / "en.yaml").read_text(encoding="utf-8")
-    (tmp_path / "en.yaml").write_text(text.replace("  too_long:", "  too_lang:"), "utf-8")
+    (folder / "en.yaml").write_text(text.replace(old, new), "utf-8")
+
+
+def test_missing_key_is_named(tmp_path):
+    _english_changed(tmp_path, "  too_long:", "  too_lang:")
     with pytest.raises(CatalogueError, match=r"en\.yaml: missing keys: unsupported\.too_long"):
         load_catalogue(tmp_path)
 
 
 def test_placeholder_mismatch_is_named(tmp_path):
-    shutil.copy(MESSAGES_DIR / "ko.yaml", tmp_path / "ko.yaml")
-    text = (MESSAGES_DIR / "en.yaml").read_text(encoding="utf-8")
-    (tmp_path / "en.yaml").write_text(text.replace("{district}", "{area}"), "utf-8")
+    _english_changed(tmp_path, "{district}", "{area}")
     with pytest.raises(CatalogueError, match=r"consent\.notice_guardian: placeholders"):
         load_catalogue(tmp_path)
 
 
 def test_yaml_booleans_are_refused(tmp_path):
-    shutil.copy(MESSAGES_DIR / "ko.yaml", tmp_path / "ko.yaml")
-    text = (MESSAGES_DIR / "en.yaml").read_text(encoding="utf-8")
-    (tmp_path / "en.yaml").write_text(text.replace('confirm_no: "No"', "confirm_no: No"), "utf-8")
+    _english_changed(tmp_path, 'confirm_no: "No"', "confirm_no: No")
     with pytest.raises(CatalogueError, match=r"delete\.confirm_no: expected a non-empty text"):
         load_catalogue(tmp_path)

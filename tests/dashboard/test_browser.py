@@ -52,6 +52,14 @@ def _shot(page: object, artifacts_dir: Path, name: str) -> None:
     page.screenshot(path=str(artifacts_dir / f"dashboard-{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
+def _sign_in(p: object, username: str) -> None:
+    """Fill in the login form already on the page and wait for the queue."""
+    p.fill("input[name=username]", username)  # type: ignore[attr-defined]
+    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    p.click("button[type=submit]")  # type: ignore[attr-defined]
+    p.wait_for_url("**/queue")  # type: ignore[attr-defined]
+
+
 def test_officer_claims_notes_and_resolves_a_case_in_the_browser(
     page: object,
     world: World,
@@ -61,10 +69,7 @@ def test_officer_claims_notes_and_resolves_a_case_in_the_browser(
     p = page  # playwright Page
     p.goto("/login")  # type: ignore[attr-defined]
     _shot(p, artifacts_dir, "01-login")
-    p.fill("input[name=username]", "kim")  # type: ignore[attr-defined]
-    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    p.click("button[type=submit]")  # type: ignore[attr-defined]
-    p.wait_for_url("**/queue")  # type: ignore[attr-defined]
+    _sign_in(p, "kim")
     rows = p.locator("#queue-body tr")  # type: ignore[attr-defined]
     assert rows.count() == 2  # only kim's district: the urgent case first, then the concern
     assert "하늘반 민이" in rows.nth(0).inner_text()
@@ -113,10 +118,7 @@ def test_supervisor_enrols_a_family_and_reads_the_overview_in_the_browser(
 ) -> None:
     p = page
     p.goto("/login?lang=en")  # type: ignore[attr-defined]
-    p.fill("input[name=username]", "park")  # type: ignore[attr-defined]
-    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    p.click("button[type=submit]")  # type: ignore[attr-defined]
-    p.wait_for_url("**/queue")  # type: ignore[attr-defined]
+    _sign_in(p, "park")
     p.click("a[href='/families']")  # type: ignore[attr-defined]
     p.click("a[href='/families/new']")  # type: ignore[attr-defined]
     p.fill("input[name=child_alias]", "해님반 지우")  # type: ignore[attr-defined]
@@ -144,10 +146,7 @@ def test_the_queue_shows_a_new_case_without_reloading(
 ) -> None:
     p = page
     p.goto("/login")  # type: ignore[attr-defined]
-    p.fill("input[name=username]", "kim")  # type: ignore[attr-defined]
-    p.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    p.click("button[type=submit]")  # type: ignore[attr-defined]
-    p.wait_for_url("**/queue")  # type: ignore[attr-defined]
+    _sign_in(p, "kim")
     assert p.locator("#queue-body tr").count() == 2  # type: ignore[attr-defined]
     p.evaluate("window.__same_page = true")  # type: ignore[attr-defined]
     with session_factory() as session, session.begin():

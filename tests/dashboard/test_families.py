@@ -67,6 +67,12 @@ def test_the_family_list_shows_consent_status_and_open_cases(
     assert "2가족" in page
 
 
+def _paused(session_factory: sessionmaker[Session], family_id: int) -> list[bool]:
+    with session_factory() as session:
+        query = select(Member.paused).where(Member.family_id == family_id)
+        return list(session.scalars(query))
+
+
 def test_pausing_and_resuming_check_ins(
     client: TestClient, world: World, session_factory: sessionmaker[Session]
 ) -> None:
@@ -74,14 +80,11 @@ def test_pausing_and_resuming_check_ins(
     family_id = world.families["gangnam"]
     page = client.post(f"/families/{family_id}/pause", data={"csrf_token": csrf}).text
     assert "체크인을 일시 중지했습니다" in page
+    assert _paused(session_factory, family_id) == [True, True]
     with session_factory() as session:
-        paused = session.scalars(select(Member.paused).where(Member.family_id == family_id)).all()
-        assert paused == [True, True]
         assert session.get(Family, family_id).status == "paused"  # type: ignore[union-attr]
     client.post(f"/families/{family_id}/resume", data={"csrf_token": csrf})
-    with session_factory() as session:
-        paused = session.scalars(select(Member.paused).where(Member.family_id == family_id)).all()
-        assert paused == [False, False]
+    assert _paused(session_factory, family_id) == [False, False]
 
 
 def test_exporting_a_familys_data_as_json_is_audited(

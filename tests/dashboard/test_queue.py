@@ -15,6 +15,13 @@ def _case(session_factory: sessionmaker[Session], case_id: int) -> Case:
         return case
 
 
+def _claimed_by_lee(app: object, world: World) -> None:
+    """Lee, kim's colleague in Gangnam, claims the Gangnam case in a browser of her own."""
+    with TestClient(app) as other:  # type: ignore[arg-type]
+        other_csrf = login(other, "lee")
+        other.post(f"/cases/{world.cases['gangnam']}/claim", data={"csrf_token": other_csrf})
+
+
 def test_the_queue_lists_the_most_pressing_case_first_with_age_band_and_sla(
     client: TestClient, world: World
 ) -> None:
@@ -51,9 +58,7 @@ def test_the_refresh_endpoint_returns_only_the_rows(client: TestClient, world: W
 def test_a_case_claimed_by_another_officer_says_so_kindly(
     client: TestClient, app: object, world: World, session_factory: sessionmaker[Session]
 ) -> None:
-    with TestClient(app) as other:  # type: ignore[arg-type]
-        other_csrf = login(other, "lee")
-        other.post(f"/cases/{world.cases['gangnam']}/claim", data={"csrf_token": other_csrf})
+    _claimed_by_lee(app, world)
     csrf = login(client, "kim")
     response = client.post(
         f"/cases/{world.cases['gangnam']}/claim", data={"csrf_token": csrf, "back": "/queue"}
@@ -142,9 +147,7 @@ def test_an_unknown_outcome_is_refused_without_closing_the_case(
 def test_an_officer_cannot_release_a_colleagues_case(
     client: TestClient, app: object, world: World, session_factory: sessionmaker[Session]
 ) -> None:
-    with TestClient(app) as other:  # type: ignore[arg-type]
-        other_csrf = login(other, "lee")
-        other.post(f"/cases/{world.cases['gangnam']}/claim", data={"csrf_token": other_csrf})
+    _claimed_by_lee(app, world)
     csrf = login(client, "kim")
     client.post(f"/cases/{world.cases['gangnam']}/release", data={"csrf_token": csrf})
     assert _case(session_factory, world.cases["gangnam"]).claimed_by_id == world.officers["lee"]

@@ -18,6 +18,16 @@ from tests.e2e.conftest import GUARDIAN_ID, enrol
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ctrl-C, as a person would; killed if it does not end within 20 s."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.mark.slow
 async def test_maeum_run_polls_the_configured_api_and_answers(fake, database_url,
                                                              session_factory, tmp_path):
@@ -35,12 +45,7 @@ async def test_maeum_run_polls_the_configured_api_and_answers(fake, database_url
         menu = [params for method, params in fake.calls if method == "setMyCommands"]
         assert any(c["command"] == "checkin" for c in menu[0]["commands"])
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
         log.close()
     output = (tmp_path / "run.log").read_text()
     assert "42:RUN" not in output  # the token never reaches the log
@@ -99,10 +104,5 @@ async def test_maeum_run_takes_updates_by_webhook(fake, database_url, session_fa
         notice = await fake.wait_for(lambda: fake.sent_to(GUARDIAN_ID), timeout=30)
         assert "개인정보 안내" in notice[0].text
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
         log.close()
