@@ -25,6 +25,8 @@ _EMOJI = re.compile(
 _LAUGH = re.compile(r"[ㅋㅎ]{2,}|lol|lmao|haha")
 # Young children spell the past tense as they hear it: 던저써 (던졌어), 와써 (왔어), 해써요.
 _HEARD_PAST = re.compile(r"([가-힣])써(?=$|[\s.,!?~ㅠㅜ요])")
+# "새 아 빠 가 밤 에": letters spaced out to dodge filters; Kiwi re-spaces the joined run.
+_SPACED_LETTERS = re.compile(r"(?<![가-힣])((?:[가-힣] ){4,}[가-힣])(?![가-힣])")
 _SSANG_SIOT = 20  # the final-consonant index of ㅆ in a precomposed Hangul syllable
 
 
@@ -53,6 +55,7 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text[:MAX_CHARS]).lower()
     text = _REPEAT.sub(r"\1\1", text)
     text = _REPEAT_PAIR.sub(r"\1\1", text)
+    text = _SPACED_LETTERS.sub(lambda m: m.group(1).replace(" ", ""), text)
     text = _HEARD_PAST.sub(_spelled_past, text)
     spelling = _spelling()
     if spelling is not None:

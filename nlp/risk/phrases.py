@@ -14,7 +14,7 @@ from nlp.normalize import Morpheme, get_kiwi, has_laughter, morphemes
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 STRONG, SOFT, CUE = 0.95, 0.75, 0.7
-LAUGHTER_FACTOR, JOKING_FACTOR, FICTION_FACTOR, OTHER_SPEAKER_FACTOR = 0.6, 0.5, 0.3, 0.4
+LAUGHTER_FACTOR, JOKING_FACTOR, FICTION_FACTOR, OTHER_SPEAKER_FACTOR = 0.6, 0.55, 0.3, 0.4
 # Particles are folded to one form each, so "날/나를", "아빠가/아빠께서" match alike.
 _PARTICLES = {
     "JKO": "을",
@@ -38,6 +38,9 @@ _JKB = {
     "ㄹ로": "로",
 }
 _NEGATORS_BEFORE = {"안/M", "못/M"}
+# An auxiliary that only ever follows its verb directly: "죽고 싶다".
+_ADJACENT = frozenset({"싶/V"})
+_AUX_BETWEEN = frozenset({"버리/V", "보/V"})  # "죽어 버리고 싶다", "해 보고 싶다"
 _GROUP_REF = re.compile(r"@([a-z_]+)")
 # a phrase that starts with its object ("@child를 때리다", "엄마를 때리다")
 _OBJECT_FIRST = re.compile(r"(@[a-z_]+|[^\s@]+)[을를]\s")
@@ -128,6 +131,8 @@ class PhraseBook:
     joking: frozenset[str] = frozenset()
     # word -> the words right before it that give it an innocent sense ("40점 맞다")
     idioms: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The same for a word made innocent by the noun right after it ("죽을 맛이다", "죽을 뻔").
+    idioms_before: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _analyse(text: str) -> list[Morpheme]:
@@ -273,25 +278,29 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_ko=frozenset(fiction.get("ko", [])),
         fiction_en=[re.compile(p) for p in fiction.get("en", [])],
         joking=frozenset(raw.get("joking", [])),
-        idioms={
-            f"{word[:-1]}/V" if word.endswith("다") else f"{word}/N": frozenset(
-                f"{before}/N" for before in befores
-            )
-            for word, befores in raw.get("idioms", {}).items()
-        },
+        idioms=_idiom_units(raw.get("idioms", {})),
+        idioms_before=_idiom_units(raw.get("idioms_before", {})),
     )
 
 
-def _innocent_senses(tokens: list[Token], idioms: dict[str, frozenset[str]]) -> list[Token]:
+def _idiom_units(spec: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """{"맞다": ["점"]} -> {"맞/V": {"점/N"}}: a word (verb in its 다 form, or noun) and nouns."""
+    return {
+        f"{word[:-1]}/V" if word.endswith("다") else f"{word}/N": frozenset(f"{n}/N" for n in nouns)
+        for word, nouns in spec.items()
+    }
+
+
+def _innocent_senses(tokens: list[Token], book: PhraseBook) -> list[Token]:
     """Rename a word whose neighbour gives it an innocent sense ("40점 맞았어", "주사 맞았어",
-    "쓰레기 버리러", "귀에서 피 나"), so that no phrase matches it."""
+    "쓰레기 버리러", "귀에서 피 나", "죽을 맛이다"), so that no phrase matches it."""
     out = list(tokens)
     for i, tok in enumerate(tokens):
-        befores = idioms.get(tok.unit)
-        if not befores:
-            continue
         previous = [t.unit for t in tokens[max(0, i - 3) : i] if not t.particle][-1:]
-        if previous and previous[0] in befores:
+        following = [t.unit for t in tokens[i + 1 : i + 4] if not t.particle][:1]
+        if (previous and previous[0] in book.idioms.get(tok.unit, ())) or (
+            following and following[0] in book.idioms_before.get(tok.unit, ())
+        ):
             out[i] = Token(tok.unit + ":idiom", tok.particle, tok.start, tok.end)
     return out
 
@@ -326,6 +335,13 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
         idx, pos, ok = [start], start, True
         for el in els[1:]:
             gap, nxt = 0, None
+            if el <= _ADJACENT:
+                k = pos + 1
+                while k < len(tokens) and (tokens[k].particle or tokens[k].unit in _AUX_BETWEEN):
+                    k += 1
+                if k == len(tokens) or tokens[k].unit not in el:
+                    ok = False  # "죽겠어, 문 잠그고 싶어" is not "죽고 싶어"
+                    break
             if all(u.startswith("J:") for u in el):
                 # a particle belongs to the word before it: "아이를" is not "아이가 ... 장난감을"
                 if pos + 1 < len(tokens) and tokens[pos + 1].unit in el:
@@ -368,7 +384,9 @@ class PhraseHits:
 
 # "장난 아님", "not joking": the joking word says the opposite.
 NOT_JOKING = re.compile(
-    r"(장난|농담|구라|뻥)\s*(이\s*)?(아니|아님|아냐|아닌)|\bnot (joking|kidding)\b|\bno joke\b"
+    r"(장난|농담|구라|뻥)\s*(이\s*)?(아니|아님|아냐|아닌)|\bnot (joking|kidding|jk)\b|\bno joke\b"
+    # the other person calls it a joke ("장난이래"), or the writer says it is not funny
+    r"|(장난|농담)(이래|이라고|이라는데|이라면서|이란다)|안\s?웃|\bnot funny\b"
 )
 
 
@@ -377,7 +395,7 @@ def match(
 ) -> PhraseHits:
     """Score each risk category from phrase matches in one normalised message."""
     book = book or load_phrasebook()
-    tokens = _innocent_senses(to_tokens(morphs), book.idioms)
+    tokens = _innocent_senses(to_tokens(morphs), book)
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
     fiction = bool(forms & book.fiction_ko) or any(r.search(text) for r in book.fiction_en)
@@ -429,8 +447,12 @@ def match(
                     best = CUE
                     found.extend(present[g] for g in sorted(rule))
                     break
+        if denied and best < STRONG:
+            # "아빠가 안 때렸어", and "혼낼 때 무섭긴 한데 때리진 않아요": a denial outweighs
+            # soft evidence, and the learned model must not flag it either
+            best = 0.0
         if best <= 0:
-            if denied:  # "아빠가 안 때렸어": the learned model must not flag it either
+            if denied:
                 context[name] = 0.0
             continue
         scores[name] = best * factor

@@ -144,7 +144,40 @@ def test_a_particle_in_a_phrase_belongs_to_its_own_word() -> None:
 def test_saying_it_is_no_joke_keeps_the_evidence() -> None:
     serious = _hits("진심으로 사라지고 싶어 장난 아님").scores["self_harm"]
     joking = _hits("진심으로 사라지고 싶어 장난이야").scores["self_harm"]
-    assert serious >= 0.5 > joking
+    laughing_it_off = _hits("진심으로 사라지고 싶어 ㅋㅋ 장난이야").scores["self_harm"]
+    # "just kidding" alone does not take back strong words; with laughter it does
+    assert serious > joking >= 0.5 > laughing_it_off
+
+
+def test_a_joke_someone_else_calls_a_joke_is_not_one() -> None:
+    # the abuser's excuse ("장난이래") and "not funny" keep the evidence
+    assert _hits("엄마 남친이 내 엉덩이 만지고 장난이래 하나도 안 웃긴데").scores[
+        "abuse_sexual"
+    ] >= 0.9
+    assert _hits("i want to unalive myself jk... not jk").scores["self_harm"] >= 0.9
+
+
+def test_letters_spaced_out_and_censored_spellings_are_read() -> None:
+    assert _hits("새 아 빠 가 때 렸 어").scores["abuse_physical"] >= 0.5
+    assert _hits("오늘 ㅈㅅ 시도했는데 실패함").scores["self_harm"] >= 0.5
+    assert _hits("자1살 방법 찾아봄").scores["self_harm"] >= 0.5
+
+
+def test_want_to_needs_its_own_verb() -> None:
+    # "죽겠어 ... 잠그고 싶어" is not "죽고 싶어"; "죽어 버리고 싶어" is
+    annoyed = "동생이 자꾸 내 방 들어와서 귀찮아 죽겠어 문 잠그고 싶음"
+    assert _hits(annoyed).scores["self_harm"] == 0.0
+    assert _hits("그냥 죽어버리고 싶다").scores["self_harm"] >= 0.9
+
+
+def test_an_idiom_after_the_word_makes_it_innocent() -> None:
+    assert _hits("죽을 맛이다 야자 끝나고 학원까지").scores["self_harm"] == 0.0
+    assert _hits("웃겨서 죽을 뻔 했어").scores["self_harm"] == 0.0
+
+
+def test_a_denial_outweighs_soft_evidence() -> None:
+    text = "아빠가 혼낼 때 목소리가 커서 무섭긴 한데 아빠가 때리진 않아요"
+    assert _hits(text).scores["abuse_physical"] == 0.0
 
 
 def test_context_factors_are_reported_for_the_learned_model() -> None:
