@@ -330,11 +330,27 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
         if tok.unit not in els[0]:
             continue
         # "아이가 때리는 친구" is not "아이를 때렸어"
-        if pattern.object_first and start + 1 < len(tokens) and tokens[start + 1].unit == "J:가":
+        if pattern.object_first and (
+            (start + 1 < len(tokens) and tokens[start + 1].unit == "J:가")
+            # "둘째가 첫째 머리를 때려서": another child is the one who hits
+            or any(
+                (tokens[k].unit in els[0] or tokens[k].unit.endswith("애/N"))  # 큰애, 작은애
+                and tokens[k + 1].unit == "J:가"
+                for k in range(max(0, start - 4), start - 1)
+            )
+        ):
             continue
         idx, pos, ok = [start], start, True
         for el in els[1:]:
             gap, nxt = 0, None
+            if tokens[pos].unit in _NEGATORS_BEFORE and not all(u.startswith("J:") for u in el):
+                # "안"/"못" stand right before their verb: "못 자서 ... 버티고" is not "못 버티다"
+                k = pos + 1
+                while k < len(tokens) and tokens[k].particle:
+                    k += 1
+                if k == len(tokens) or tokens[k].unit not in el:
+                    ok = False
+                    break
             if el <= _ADJACENT:
                 k = pos + 1
                 while k < len(tokens) and (tokens[k].particle or tokens[k].unit in _AUX_BETWEEN):
@@ -390,6 +406,23 @@ NOT_JOKING = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]+")
+
+
+def _sentence_span(text: str, start: int, end: int) -> set[int]:
+    """Indices of the sentences that the characters start..end of the text touch."""
+    first = len(_SENTENCE_END.findall(text, 0, start))
+    inside = len(_SENTENCE_END.findall(text, start, max(start, end - 1)))
+    return set(range(first, first + inside + 1))
+
+
+def _fiction_sentences(text: str, tokens: list[Token], book: PhraseBook) -> set[int]:
+    """Sentences that speak of a game, a film, a sport ("게임에서 맞아 죽음")."""
+    spans = [(t.start, t.end) for t in tokens if t.unit.split("/")[0] in book.fiction_ko]
+    spans += [m.span() for rx in book.fiction_en for m in rx.finditer(text)]
+    return set().union(*(_sentence_span(text, a, b) for a, b in spans)) if spans else set()
+
+
 def match(
     text: str, morphs: list[Morpheme], speaker: str, book: PhraseBook | None = None
 ) -> PhraseHits:
@@ -398,7 +431,7 @@ def match(
     tokens = _innocent_senses(to_tokens(morphs), book)
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
-    fiction = bool(forms & book.fiction_ko) or any(r.search(text) for r in book.fiction_en)
+    fiction = _fiction_sentences(text, tokens, book)
     laughing = has_laughter(text)
     joking = (
         bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())
@@ -413,11 +446,17 @@ def match(
         if joking:
             factor *= JOKING_FACTOR
         if fiction and name in book.fiction_categories:
-            factor *= FICTION_FACTOR
+            # the learned model reads the whole message; a phrase only its own sentence
+            context[name] = FICTION_FACTOR
         if cat.parent_only and speaker != "parent":
             factor *= OTHER_SPEAKER_FACTOR
-        context[name] = factor
-        best, found = 0.0, []
+        context[name] = context.get(name, 1.0) * factor
+        in_fiction = (
+            (lambda start, end: _sentence_span(text, start, end) & fiction)
+            if fiction and name in book.fiction_categories
+            else (lambda start, end: False)
+        )
+        best, strongest, found = 0.0, 0.0, []
         candidates = {id(p): p for u in units for p in cat.by_first.get(u, [])}
         denied = False
         for pat in candidates.values():
@@ -427,12 +466,16 @@ def match(
             if pat.negatable and _negated(tokens, idx):
                 denied = True
                 continue
-            best = max(best, pat.weight)
-            found.append(text[tokens[idx[0]].start : tokens[idx[-1]].end])
+            start, end = tokens[idx[0]].start, tokens[idx[-1]].end
+            strongest = max(strongest, pat.weight)
+            best = max(best, pat.weight * (FICTION_FACTOR if in_fiction(start, end) else 1.0))
+            found.append(text[start:end])
         for rx, weight in cat.english:
             hit = rx.search(text)
             if hit:
-                best = max(best, weight)
+                strongest = max(strongest, weight)
+                fiction_here = in_fiction(hit.start(), hit.end())
+                best = max(best, weight * (FICTION_FACTOR if fiction_here else 1.0))
                 found.append(hit.group(0))
         if cat.cue_rules and best < CUE:
             present: dict[str, str] = {}
@@ -447,7 +490,7 @@ def match(
                     best = CUE
                     found.extend(present[g] for g in sorted(rule))
                     break
-        if denied and best < STRONG:
+        if denied and strongest < STRONG:
             # "아빠가 안 때렸어", and "혼낼 때 무섭긴 한데 때리진 않아요": a denial outweighs
             # soft evidence, and the learned model must not flag it either
             best = 0.0
