@@ -212,3 +212,23 @@ def test_innocent_senses_match_no_phrase(text: str) -> None:
 def test_the_same_words_in_their_other_sense_still_match() -> None:
     assert _hits("아빠한테 맞았어").scores["abuse_physical"] >= 0.5
     assert _hits("엄마가 나를 버리고 갔어").scores["abuse_emotional"] >= 0.5
+
+
+def test_a_game_is_context_only_in_its_own_sentence() -> None:
+    in_the_game = _hits("게임에서 보스한테 맞아 죽었어").scores["abuse_physical"]
+    assert in_the_game < 0.5
+    elsewhere = "오늘 친구랑 게임 했어. 집에 와서 아빠한테 허리띠로 맞았어."
+    assert _hits(elsewhere).scores["abuse_physical"] >= 0.9
+
+
+def test_short_negation_stands_right_before_its_verb() -> None:
+    # "못 자서 ... 버티고 있어요" is not "못 버티다"
+    coping = "잠을 못 자서 멍하지만 남편이랑 교대로 보면서 버티고 있어요"
+    assert _hits(coping, "parent").scores["parent_crisis"] < 0.5
+    assert _hits("이제 정말 못 버티겠어요", "parent").scores["parent_crisis"] >= 0.9
+
+
+def test_a_sibling_who_hits_is_not_a_parents_harm() -> None:
+    siblings = "둘째가 첫째 머리를 장난감으로 때려서 혹이 났어요"
+    assert _hits(siblings, "parent").scores["harm_to_child_urge"] == 0.0
+    assert _hits("화가 나서 첫째 머리를 때렸어요", "parent").scores["harm_to_child_urge"] >= 0.5
