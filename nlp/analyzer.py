@@ -19,7 +19,8 @@ from nlp.emotion.stack import Stacker
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS, SPEAKERS
 from nlp.lang import detect_language
-from nlp.normalize import MAX_CHARS, normalize_text
+from nlp.normalize import MAX_CHARS, morphemes, normalize_text
+from nlp.risk.learned import RiskClassifier, lemma_text
 from nlp.risk.phrases import PhraseHits, load_phrasebook, match_all
 
 SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
@@ -83,7 +84,7 @@ class Analyzer:
 
             self.encoder = EncoderClassifier.load(directory, quantize=cfg.quantize)
         self.risk_model = (
-            TfidfClassifier.load(directory, "risk_tfidf")
+            RiskClassifier.load(directory)
             if (directory / "risk_tfidf.safetensors").is_file()
             else None
         )
@@ -123,7 +124,7 @@ class Analyzer:
         # Morphemes and phrases run beside the emotion models: both release the GIL, so a
         # second core is used even when torch runs on one thread.
         # (a single message stays on this thread: the hop costs more than it saves)
-        hits_future: Future[list[PhraseHits]] = (
+        hits_future: Future[tuple[list[PhraseHits], list[str]]] = (
             self._pool.submit(self._phrase_hits, norm, speakers)
             if len(norm) > 2
             else _done(self._phrase_hits(norm, speakers))
@@ -135,18 +136,25 @@ class Analyzer:
         en_idx = [i for i, lang in enumerate(langs) if lang == "en"]
         if en_idx:
             emotions[en_idx] = english_emotions([norm[i] for i in en_idx])
-        hits = hits_future.result()
+        hits, lemmas = hits_future.result()
         learned = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
         risk_idx = sorted(model_idx + en_idx)  # the written examples are Korean and English
         if self.risk_model is not None and risk_idx:
-            learned[risk_idx] = self.risk_model.predict_proba([norm[i] for i in risk_idx])
+            learned[risk_idx] = self.risk_model.predict_proba(
+                [norm[i] for i in risk_idx], [lemmas[i] for i in risk_idx]
+            )
         return [
             self._result(langs[i], emotions[i], hits[i], learned[i], speakers[i])
             for i in range(len(texts))
         ]
 
-    def _phrase_hits(self, norm: list[str], speakers: list[str]) -> list[PhraseHits]:
-        return match_all(norm, speakers, self.phrasebook)
+    def _phrase_hits(
+        self, norm: list[str], speakers: list[str]
+    ) -> tuple[list[PhraseHits], list[str]]:
+        """Phrase hits and lemmas (for the learned risk model) from one Kiwi pass."""
+        analysed = morphemes(norm)
+        hits = match_all(norm, speakers, self.phrasebook, analysed)
+        return hits, [lemma_text(m) for m in analysed]
 
     def _result(
         self, lang: str, emo: np.ndarray, hits: PhraseHits, learned: np.ndarray, speaker: str
@@ -177,8 +185,10 @@ class Analyzer:
         )
 
 
-def _done(value: list[PhraseHits]) -> Future[list[PhraseHits]]:
-    future: Future[list[PhraseHits]] = Future()
+def _done(
+    value: tuple[list[PhraseHits], list[str]],
+) -> Future[tuple[list[PhraseHits], list[str]]]:
+    future: Future[tuple[list[PhraseHits], list[str]]] = Future()
     future.set_result(value)
     return future
 

@@ -20,8 +20,10 @@ from nlp.emotion.stack import fit_stacker, stack_oof
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS
 from nlp.metrics import report, tune_thresholds
-from nlp.normalize import normalize_text
+from nlp.normalize import morphemes, normalize_text
 from nlp.risk.examples import EXAMPLES_FILE, label_matrix, read_examples
+from nlp.risk.learned import RiskClassifier, lemma_text
+from nlp.risk.phrases import match_all
 
 MODEL_NAME = "maeum-ko-0.1"
 HARD_NEGATIVE_WEIGHT = 3.0
@@ -173,7 +175,7 @@ def _tune_weights(y: np.ndarray, oof: dict[str, np.ndarray]) -> dict[str, float]
 
 
 def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
-    """Learned risk model (char TF-IDF + LR) on the train split of the written examples.
+    """Learned risk model (char and lemma TF-IDF + LR) on the train split of the examples.
 
     Everyday chat questions (`chat_share` 1) join the training as ordinary messages, except
     those the phrase lists flag (the chat data holds a few real "죽고 싶다"). The model's
@@ -182,18 +184,18 @@ def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
     questions = read_chat_questions(data_dir(cfg.data))
     train_ex = read_examples(Path(cfg.examples), "train")
     texts = [normalize_text(e.text) for e in train_ex]
+    lemmas = _lemmas(texts)
     targets = label_matrix(train_ex)
     # The written ordinary messages are the hard negatives (hyperbole, games, discipline):
     # they count three times as much as an everyday chat question.
     weights = np.where(targets.sum(1) > 0, 1.0, HARD_NEGATIVE_WEIGHT)
-    chat = _ordinary_chat(cfg, chat_share(questions, 1))
+    chat, chat_lemmas = _ordinary_chat(cfg, chat_share(questions, 1))
     texts += chat
+    lemmas += chat_lemmas
     targets = np.concatenate([targets, np.zeros((len(chat), len(RISKS)), np.float32)])
     weights = np.concatenate([weights, np.ones(len(chat))])
-    model = TfidfClassifier.fit(
-        texts, targets, ngram_max=3, c=4.0, max_features=None, sample_weight=weights
-    )
-    model.save(out, "risk_tfidf")
+    model = RiskClassifier.fit(texts, lemmas, targets, c=4.0, sample_weight=weights)
+    model.save(out)
     _log(
         f"risk: learned model on {len(train_ex)} written examples (train split)"
         f" and {len(chat)} everyday chat questions"
@@ -205,26 +207,49 @@ def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
     }
 
 
-def _phrase_scores(texts: list[str], speakers: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
-    """Phrase-list scores and context factors, each (n, 8); None without Kiwi (e.g. a bare
-    GPU machine). The analyzer multiplies the learned scores by the same factors."""
+@dataclass(frozen=True)
+class _KiwiView:
+    """What the phrase lists make of a batch: scores and context factors, each (n, 8), and
+    the lemmas the learned model reads."""
+
+    scores: np.ndarray
+    context: np.ndarray
+    lemmas: list[str]
+
+
+def _kiwi_view(texts: list[str], speakers: list[str]) -> _KiwiView | None:
+    """None without Kiwi (e.g. a bare GPU machine). The analyzer multiplies the learned
+    scores by the same context factors."""
     try:
-        from nlp.risk.phrases import match_all
+        analysed = morphemes(texts)
     except ImportError:
         return None
-    hits = match_all(texts, speakers)
+    hits = match_all(texts, speakers, analysed=analysed)
     scores = np.array([[h.scores[r] for r in RISKS] for h in hits], dtype=np.float32)
     context = np.array([[h.context[r] for r in RISKS] for h in hits], dtype=np.float32)
-    return scores.reshape(-1, len(RISKS)), context.reshape(-1, len(RISKS))
+    return _KiwiView(
+        scores.reshape(-1, len(RISKS)),
+        context.reshape(-1, len(RISKS)),
+        [lemma_text(m) for m in analysed],
+    )
 
 
-def _ordinary_chat(cfg: TrainConfig, questions: list[str]) -> list[str]:
-    """The normalised chat questions that the phrase lists leave alone."""
+def _lemmas(texts: list[str]) -> list[str]:
+    """Lemmas of each text ("" for all of them without Kiwi)."""
+    try:
+        return [lemma_text(m) for m in morphemes(texts)]
+    except ImportError:
+        return [""] * len(texts)
+
+
+def _ordinary_chat(cfg: TrainConfig, questions: list[str]) -> tuple[list[str], list[str]]:
+    """The normalised chat questions that the phrase lists leave alone, and their lemmas."""
     texts = [normalize_text(q) for q in questions]
-    found = _phrase_scores(texts, ["child"] * len(texts)) if texts else None
-    if found is None:
-        return []
-    return [t for t, s in zip(texts, found[0], strict=True) if s.max() < cfg.risk_threshold]
+    view = _kiwi_view(texts, ["child"] * len(texts)) if texts else None
+    if view is None:
+        return [], []
+    keep = [i for i, s in enumerate(view.scores) if s.max() < cfg.risk_threshold]
+    return [texts[i] for i in keep], [view.lemmas[i] for i in keep]
 
 
 def _flagged_share(scores: np.ndarray, threshold: float) -> float:
@@ -232,7 +257,7 @@ def _flagged_share(scores: np.ndarray, threshold: float) -> float:
     return float((scores >= threshold).any(1).mean()) if len(scores) else 0.0
 
 
-def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier, chat_questions: list[str]) -> float:
+def _tune_risk_weight(cfg: TrainConfig, model: RiskClassifier, chat_questions: list[str]) -> float:
     """The largest dev recall within the false-positive budgets; among equals, fewer
     false positives, then the larger weight (the learned model backs the phrase lists up).
 
@@ -241,20 +266,20 @@ def _tune_risk_weight(cfg: TrainConfig, model: TfidfClassifier, chat_questions: 
     """
     dev = read_examples(Path(cfg.examples), "dev")
     norm = [normalize_text(e.text) for e in dev]
-    found = _phrase_scores(norm, [e.speaker for e in dev])
-    if not dev or found is None:
+    view = _kiwi_view(norm, [e.speaker for e in dev])
+    if not dev or view is None:
         _log("risk: no dev split or no Kiwi, learned weight not tuned")
         return cfg.risk_learned_weight
-    phrase, context = found
-    learned = model.predict_proba(norm) * context
+    phrase = view.scores
+    learned = model.predict_proba(norm, view.lemmas) * view.context
     y = label_matrix(dev)
     pos, neg = y.sum(1) > 0, y.sum(1) == 0
     chat = [normalize_text(q) for q in chat_questions]
     chat_phrase = chat_learned = np.zeros((0, len(RISKS)), dtype=np.float32)
-    chat_found = _phrase_scores(chat, ["child"] * len(chat)) if chat else None
-    if chat_found is not None:
-        chat_phrase, chat_context = chat_found
-        chat_learned = model.predict_proba(chat) * chat_context
+    chat_view = _kiwi_view(chat, ["child"] * len(chat)) if chat else None
+    if chat_view is not None:
+        chat_phrase = chat_view.scores
+        chat_learned = model.predict_proba(chat, chat_view.lemmas) * chat_view.context
     chat_base = _flagged_share(chat_phrase, cfg.risk_threshold)
     phrase_fp = float((phrase >= cfg.risk_threshold).any(1)[neg].mean())
     best: tuple[float, float, float] = (-1.0, 0.0, 0.0)

@@ -60,14 +60,22 @@ class TfidfClassifier:
         """Fit the vectoriser and one balanced logistic regression per label column."""
         vec = _vectorizer(ngram_max)
         vec.max_features = max_features
-        x = vec.fit_transform(texts)
-        jobs = Parallel(n_jobs=min(8, os.cpu_count() or 1), prefer="threads")(
-            delayed(_fit_column)(x, targets[:, j], c, sample_weight)
-            for j in range(targets.shape[1])
-        )
+        jobs = cls.fit_columns(vec.fit_transform(texts), targets, c, sample_weight)
         coefs = [coef for coef, _ in jobs]
         intercepts = [b for _, b in jobs]
         return cls(vec, np.stack(coefs, axis=1), np.asarray(intercepts))
+
+    @staticmethod
+    def fit_columns(
+        x: Any, targets: np.ndarray, c: float, sample_weight: np.ndarray | None
+    ) -> list[tuple[np.ndarray, float]]:
+        """(coef, intercept) of one balanced logistic regression per target column."""
+        return list(
+            Parallel(n_jobs=min(8, os.cpu_count() or 1), prefer="threads")(
+                delayed(_fit_column)(x, targets[:, j], c, sample_weight)
+                for j in range(targets.shape[1])
+            )
+        )
 
     def decision(self, texts: list[str]) -> np.ndarray:
         """Logits, shape (n, n_labels)."""

@@ -514,10 +514,15 @@ def match(
 
 
 def match_all(
-    texts: list[str], speakers: list[str], book: PhraseBook | None = None
+    texts: list[str],
+    speakers: list[str],
+    book: PhraseBook | None = None,
+    analysed: list[list[Morpheme]] | None = None,
 ) -> list[PhraseHits]:
-    """`match` for a batch of normalised texts (one Kiwi call for all of them)."""
+    """`match` for a batch of normalised texts (one Kiwi call for all of them, unless their
+    morphemes are given)."""
+    analysed = morphemes(texts) if analysed is None else analysed
     return [
         match(text, morphs, speaker, book)
-        for text, morphs, speaker in zip(texts, morphemes(texts), speakers, strict=True)
+        for text, morphs, speaker in zip(texts, analysed, speakers, strict=True)
     ]
