@@ -232,3 +232,13 @@ def test_a_sibling_who_hits_is_not_a_parents_harm() -> None:
     siblings = "둘째가 첫째 머리를 장난감으로 때려서 혹이 났어요"
     assert _hits(siblings, "parent").scores["harm_to_child_urge"] == 0.0
     assert _hits("화가 나서 첫째 머리를 때렸어요", "parent").scores["harm_to_child_urge"] >= 0.5
+
+
+def test_emoji_that_carry_the_meaning_are_read_as_words() -> None:
+    assert normalize_text("💊💊💊 모아둠") == "약 약 모아둠"
+    assert _hits("💊💊💊💊💊 모아놨어").scores["self_harm"] >= 0.9
+
+
+def test_scrubbing_is_not_pushing() -> None:
+    # "때 밀다" (scrubbing at the bathhouse) is not "밀다" (to push)
+    assert _hits("엄마랑 목욕탕 가서 엄마가 때 밀어줌 등 빨개짐").scores["abuse_physical"] == 0.0
