@@ -24,6 +24,8 @@ from nlp.risk.learned import RiskClassifier, lemma_text
 from nlp.risk.phrases import PhraseHits, load_phrasebook, match_all
 
 SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
+# What the Kiwi pass yields for a batch: phrase hits, and lemmas for the learned risk model.
+PhraseView = tuple[list[PhraseHits], list[str]]
 MODEL_LANGS = frozenset({"ko", "und"})
 
 
@@ -124,7 +126,7 @@ class Analyzer:
         # Morphemes and phrases run beside the emotion models: both release the GIL, so a
         # second core is used even when torch runs on one thread.
         # (a single message stays on this thread: the hop costs more than it saves)
-        hits_future: Future[tuple[list[PhraseHits], list[str]]] = (
+        hits_future: Future[PhraseView] = (
             self._pool.submit(self._phrase_hits, norm, speakers)
             if len(norm) > 2
             else _done(self._phrase_hits(norm, speakers))
@@ -148,9 +150,7 @@ class Analyzer:
             for i in range(len(texts))
         ]
 
-    def _phrase_hits(
-        self, norm: list[str], speakers: list[str]
-    ) -> tuple[list[PhraseHits], list[str]]:
+    def _phrase_hits(self, norm: list[str], speakers: list[str]) -> PhraseView:
         """Phrase hits and lemmas (for the learned risk model) from one Kiwi pass."""
         analysed = morphemes(norm)
         hits = match_all(norm, speakers, self.phrasebook, analysed)
@@ -185,10 +185,8 @@ class Analyzer:
         )
 
 
-def _done(
-    value: tuple[list[PhraseHits], list[str]],
-) -> Future[tuple[list[PhraseHits], list[str]]]:
-    future: Future[tuple[list[PhraseHits], list[str]]] = Future()
+def _done(value: PhraseView) -> Future[PhraseView]:
+    future: Future[PhraseView] = Future()
     future.set_result(value)
     return future
 

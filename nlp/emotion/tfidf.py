@@ -16,7 +16,10 @@ from sklearn.linear_model import LogisticRegression
 from nlp.normalize import normalize_text
 
 
-def _vectorizer(ngram_max: int, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+def char_vectorizer(
+    ngram_max: int, vocabulary: dict[str, int] | None = None
+) -> TfidfVectorizer:
+    """The char_wb n-gram TF-IDF space (on normalised text) that both linear models use."""
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(1, ngram_max),
@@ -58,7 +61,7 @@ class TfidfClassifier:
         sample_weight: np.ndarray | None = None,
     ) -> TfidfClassifier:
         """Fit the vectoriser and one balanced logistic regression per label column."""
-        vec = _vectorizer(ngram_max)
+        vec = char_vectorizer(ngram_max)
         vec.max_features = max_features
         jobs = cls.fit_columns(vec.fit_transform(texts), targets, c, sample_weight)
         coefs = [coef for coef, _ in jobs]
@@ -107,6 +110,6 @@ class TfidfClassifier:
         """Inverse of save()."""
         meta = json.loads((directory / f"{prefix}_vocab.json").read_text(encoding="utf-8"))
         arrays = load_file(str(directory / f"{prefix}.safetensors"))
-        vec = _vectorizer(int(meta["ngram_max"]), {k: i for i, k in enumerate(meta["vocab"])})
+        vec = char_vectorizer(int(meta["ngram_max"]), {k: i for i, k in enumerate(meta["vocab"])})
         vec.idf_ = arrays["idf"]
         return cls(vec, arrays["coef"].astype(np.float32), arrays["intercept"])

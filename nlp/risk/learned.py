@@ -16,7 +16,7 @@ from safetensors.numpy import load_file, save_file
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlp.emotion.tfidf import TfidfClassifier, _vectorizer
+from nlp.emotion.tfidf import TfidfClassifier, char_vectorizer
 from nlp.normalize import Morpheme
 
 _CONTENT_TAGS = ("N", "V", "M", "X")  # nouns, verbs/adjectives, adverbs, roots and affixes
@@ -66,7 +66,7 @@ class RiskClassifier:
         sample_weight: np.ndarray | None = None,
     ) -> RiskClassifier:
         """Fit both vectorisers and one balanced logistic regression per category."""
-        chars, lemma_vec = _vectorizer(3), _lemma_vectorizer()
+        chars, lemma_vec = char_vectorizer(3), _lemma_vectorizer()
         chars.fit(texts)
         lemma_vec.fit([t or "_" for t in lemmas])  # "_": never an empty vocabulary
         model = cls(chars, lemma_vec, np.zeros((0, targets.shape[1])), np.zeros(targets.shape[1]))
@@ -106,7 +106,7 @@ class RiskClassifier:
         """Inverse of save()."""
         meta = json.loads((directory / f"{prefix}_vocab.json").read_text(encoding="utf-8"))
         arrays = load_file(str(directory / f"{prefix}.safetensors"))
-        chars = _vectorizer(int(meta["ngram_max"]), {k: i for i, k in enumerate(meta["vocab"])})
+        chars = char_vectorizer(int(meta["ngram_max"]), {k: i for i, k in enumerate(meta["vocab"])})
         chars.idf_ = arrays["idf"]
         lemmas = _lemma_vectorizer({k: i for i, k in enumerate(meta["lemma_vocab"])})
         lemmas.idf_ = arrays["lemma_idf"]
