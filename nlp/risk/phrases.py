@@ -296,6 +296,8 @@ def _innocent_senses(tokens: list[Token], book: PhraseBook) -> list[Token]:
     "쓰레기 버리러", "귀에서 피 나", "죽을 맛이다"), so that no phrase matches it."""
     out = list(tokens)
     for i, tok in enumerate(tokens):
+        if tok.unit not in book.idioms and tok.unit not in book.idioms_before:
+            continue
         previous = [t.unit for t in tokens[max(0, i - 3) : i] if not t.particle][-1:]
         following = [t.unit for t in tokens[i + 1 : i + 4] if not t.particle][:1]
         if (previous and previous[0] in book.idioms.get(tok.unit, ())) or (
@@ -323,6 +325,16 @@ def _negated(tokens: list[Token], idx: list[int]) -> bool:
     return "적/N" in after[:2] and "없/V" in after[:3] and first >= 0
 
 
+def _next_word_in(
+    tokens: list[Token], pos: int, units: frozenset[str], skipped: frozenset[str]
+) -> bool:
+    """Whether the first token after pos, particles and `skipped` units aside, is in units."""
+    k = pos + 1
+    while k < len(tokens) and (tokens[k].particle or tokens[k].unit in skipped):
+        k += 1
+    return k < len(tokens) and tokens[k].unit in units
+
+
 def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | None:
     """Indices of the first ordered match within the gap limit, else None."""
     els = pattern.elements
@@ -343,21 +355,16 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
         idx, pos, ok = [start], start, True
         for el in els[1:]:
             gap, nxt = 0, None
-            if tokens[pos].unit in _NEGATORS_BEFORE and not all(u.startswith("J:") for u in el):
-                # "안"/"못" stand right before their verb: "못 자서 ... 버티고" is not "못 버티다"
-                k = pos + 1
-                while k < len(tokens) and tokens[k].particle:
-                    k += 1
-                if k == len(tokens) or tokens[k].unit not in el:
-                    ok = False
-                    break
-            if el <= _ADJACENT:
-                k = pos + 1
-                while k < len(tokens) and (tokens[k].particle or tokens[k].unit in _AUX_BETWEEN):
-                    k += 1
-                if k == len(tokens) or tokens[k].unit not in el:
-                    ok = False  # "죽겠어, 문 잠그고 싶어" is not "죽고 싶어"
-                    break
+            # "안"/"못" stand right before their verb ("못 자서 ... 버티고" is not "못 버티다"),
+            # and 싶다 right after its own ("죽겠어, 문 잠그고 싶어" is not "죽고 싶어")
+            after_negator = tokens[pos].unit in _NEGATORS_BEFORE and not all(
+                u.startswith("J:") for u in el
+            )
+            if (after_negator and not _next_word_in(tokens, pos, el, frozenset())) or (
+                el <= _ADJACENT and not _next_word_in(tokens, pos, el, _AUX_BETWEEN)
+            ):
+                ok = False
+                break
             if all(u.startswith("J:") for u in el):
                 # a particle belongs to the word before it: "아이를" is not "아이가 ... 장난감을"
                 if pos + 1 < len(tokens) and tokens[pos + 1].unit in el:
@@ -445,17 +452,17 @@ def match(
             factor *= LAUGHTER_FACTOR
         if joking:
             factor *= JOKING_FACTOR
-        if fiction and name in book.fiction_categories:
-            # the learned model reads the whole message; a phrase only its own sentence
-            context[name] = FICTION_FACTOR
         if cat.parent_only and speaker != "parent":
             factor *= OTHER_SPEAKER_FACTOR
-        context[name] = context.get(name, 1.0) * factor
-        in_fiction = (
-            (lambda start, end: _sentence_span(text, start, end) & fiction)
-            if fiction and name in book.fiction_categories
-            else (lambda start, end: False)
-        )
+        # fiction damps the learned model (which reads the whole message) anywhere in the
+        # message, a phrase only when it is in the phrase's own sentence
+        fiction_here = fiction if name in book.fiction_categories else set()
+        context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
+
+        def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:
+            in_fiction = bool(here) and bool(_sentence_span(text, start, end) & here)
+            return weight * (FICTION_FACTOR if in_fiction else 1.0)
+
         best, strongest, found = 0.0, 0.0, []
         candidates = {id(p): p for u in units for p in cat.by_first.get(u, [])}
         denied = False
@@ -468,14 +475,13 @@ def match(
                 continue
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
             strongest = max(strongest, pat.weight)
-            best = max(best, pat.weight * (FICTION_FACTOR if in_fiction(start, end) else 1.0))
+            best = max(best, damped(pat.weight, start, end))
             found.append(text[start:end])
         for rx, weight in cat.english:
             hit = rx.search(text)
             if hit:
                 strongest = max(strongest, weight)
-                fiction_here = in_fiction(hit.start(), hit.end())
-                best = max(best, weight * (FICTION_FACTOR if fiction_here else 1.0))
+                best = max(best, damped(weight, hit.start(), hit.end()))
                 found.append(hit.group(0))
         if cat.cue_rules and best < CUE:
             present: dict[str, str] = {}
