@@ -241,4 +241,4 @@ def test_emoji_that_carry_the_meaning_are_read_as_words() -> None:
 
 def test_scrubbing_is_not_pushing() -> None:
     # "때 밀다" (scrubbing at the bathhouse) is not "밀다" (to push)
-    assert _hits("엄마랑 목욕탕 가서 엄마가 때 밀어줌 등 빨개짐").scores["abuse_physical"] == 0.0
+    assert max(_hits("엄마랑 목욕탕 감 때 밀다가 등 빨개짐").scores.values()) == 0.0
