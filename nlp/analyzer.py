@@ -20,7 +20,7 @@ from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS, SPEAKERS
 from nlp.lang import detect_language
 from nlp.normalize import MAX_CHARS, morphemes, normalize_text
-from nlp.risk.learned import RiskClassifier, lemma_text
+from nlp.risk.learned import RiskClassifier, blend, lemma_text
 from nlp.risk.phrases import PhraseHits, load_phrasebook, match_all
 
 SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
@@ -45,6 +45,7 @@ class ModelConfig:
     emotion_thresholds: np.ndarray
     risk_thresholds: np.ndarray
     risk_learned_weight: float
+    risk_encoder_share: float  # share of the encoder's risk head in the learned score
 
     @classmethod
     def read(cls, directory: Path) -> ModelConfig:
@@ -62,6 +63,7 @@ class ModelConfig:
             emotion_thresholds=np.array([emo["thresholds"][e] for e in EMOTIONS], np.float32),
             risk_thresholds=np.array([risk["thresholds"][r] for r in RISKS], np.float32),
             risk_learned_weight=float(risk.get("learned_weight", 0.0)),
+            risk_encoder_share=float(risk.get("encoder_share", 0.0)),
         )
 
 
@@ -81,7 +83,8 @@ class Analyzer:
         self.stacker = Stacker.load(directory) if stack else None
         self.tfidf = TfidfClassifier.load(directory, "emotion_tfidf") if needed("tfidf") else None
         self.encoder = None
-        if needed("encoder"):
+        risk_head = cfg.risk_encoder_share > 0 and (directory / "encoder.safetensors").is_file()
+        if needed("encoder") or risk_head:
             from nlp.emotion.encoder import EncoderClassifier
 
             self.encoder = EncoderClassifier.load(directory, quantize=cfg.quantize)
@@ -95,20 +98,29 @@ class Analyzer:
 
     def emotion_proba(self, texts: list[str]) -> np.ndarray:
         """Screener-emotion probabilities (n, 8) for normalised Korean text."""
+        return self._model_outputs(texts)[0]
+
+    def _model_outputs(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Emotion probabilities (n, 8), and the encoder's risk head (n, 8) if it has one."""
         k8 = len(EMOTIONS)
         if not texts:
-            return np.zeros((0, k8), dtype=np.float32)
+            return np.zeros((0, k8), dtype=np.float32), None
         outputs: dict[str, np.ndarray] = {}
+        risk_head = None
         if self.tfidf is not None:
             outputs["tfidf"] = self.tfidf.predict_proba(texts)
         if self.encoder is not None:
-            outputs["encoder"] = self.encoder.predict_proba(texts)
+            columns = self.encoder.predict_proba(texts)
+            n_emotion = k8 + self.encoder.spec.n_fine
+            outputs["encoder"] = columns[:, :n_emotion]
+            if self.encoder.spec.n_risk:
+                risk_head = columns[:, n_emotion:]
         if self.stacker is not None:
-            return self.stacker.predict_proba(outputs).astype(np.float32)
+            return self.stacker.predict_proba(outputs).astype(np.float32), risk_head
         weights = self.config.emotion_weights
-        total = sum(weights[k] for k in outputs)
-        out = sum(weights[k] * p[:, :k8] for k, p in outputs.items())
-        return (np.asarray(out) / max(total, 1e-9)).astype(np.float32)
+        total = sum(weights.get(k, 0.0) for k in outputs)
+        out = sum(weights.get(k, 0.0) * p[:, :k8] for k, p in outputs.items())
+        return (np.asarray(out) / max(total, 1e-9)).astype(np.float32), risk_head
 
     def analyze(
         self, texts: Sequence[str], speaker: str | Sequence[str] = "child"
@@ -132,9 +144,14 @@ class Analyzer:
             else _done(self._phrase_hits(norm, speakers))
         )
         emotions = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
+        # The encoder's risk head, for the Korean rows only (it read no English).
+        risk_head = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
+        has_head = np.zeros(len(texts), dtype=bool)
         model_idx = [i for i, lang in enumerate(langs) if lang in MODEL_LANGS and norm[i]]
         if model_idx:
-            emotions[model_idx] = self.emotion_proba([norm[i] for i in model_idx])
+            emotions[model_idx], head = self._model_outputs([norm[i] for i in model_idx])
+            if head is not None:
+                risk_head[model_idx], has_head[model_idx] = head, True
         en_idx = [i for i, lang in enumerate(langs) if lang == "en"]
         if en_idx:
             emotions[en_idx] = english_emotions([norm[i] for i in en_idx])
@@ -144,6 +161,9 @@ class Analyzer:
         if self.risk_model is not None and risk_idx:
             learned[risk_idx] = self.risk_model.predict_proba(
                 [norm[i] for i in risk_idx], [lemmas[i] for i in risk_idx]
+            )
+            learned[has_head] = blend(
+                learned[has_head], risk_head[has_head], self.config.risk_encoder_share
             )
         return [
             self._result(langs[i], emotions[i], hits[i], learned[i], speakers[i])

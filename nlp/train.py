@@ -15,14 +15,16 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import KFold
 
+from nlp.analyzer import MODEL_LANGS
 from nlp.data import chat_share, data_dir, read_chat_questions, read_kote
 from nlp.emotion.stack import fit_stacker, stack_oof
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS
+from nlp.lang import detect_language
 from nlp.metrics import report, tune_thresholds
-from nlp.normalize import morphemes, normalize_text
+from nlp.normalize import MAX_CHARS, morphemes, normalize_text
 from nlp.risk.examples import EXAMPLES_FILE, label_matrix, read_examples
-from nlp.risk.learned import RiskClassifier, lemma_text
+from nlp.risk.learned import RiskClassifier, blend, lemma_text
 from nlp.risk.phrases import match_all
 
 MODEL_NAME = "maeum-ko-0.1"
@@ -55,6 +57,8 @@ class TrainConfig:
     risk_only: bool = False  # retrain only the risk part of an existing model directory
     risk_learned_weight: float = 0.6
     risk_threshold: float = 0.5
+    risk_head_epochs: int = 6  # 0: no risk head on the encoder
+    risk_encoder_share: float = 0.5  # share of the encoder's risk head in the learned score
 
 
 def seed_everything(seed: int) -> None:
@@ -200,11 +204,55 @@ def _train_risk(cfg: TrainConfig, out: Path) -> dict[str, object]:
         f"risk: learned model on {len(train_ex)} written examples (train split)"
         f" and {len(chat)} everyday chat questions"
     )
-    weight = _tune_risk_weight(cfg, model, chat_share(questions, 2))
+    head = _fit_risk_head(cfg, out, texts, targets, weights)
+    share = cfg.risk_encoder_share if head else 0.0
+    weight = _tune_risk_weight(cfg, model, chat_share(questions, 2), share)
     return {
         "learned_weight": weight,
+        "encoder_share": share,
+        "encoder_head": head,
         "thresholds": dict.fromkeys(RISKS, cfg.risk_threshold),
     }
+
+
+def _fit_risk_head(
+    cfg: TrainConfig, out: Path, texts: list[str], targets: np.ndarray, weights: np.ndarray
+) -> dict[str, object]:
+    """Fine-tune the encoder of `out` for risk (when it has one); returns the head's settings."""
+    if cfg.risk_head_epochs <= 0 or not (out / "encoder.safetensors").is_file():
+        return {}
+    from nlp.risk.encoder_head import RiskHeadConfig, fit_risk_head
+
+    kote = [normalize_text(t) for t in read_kote(data_dir(cfg.data), "train").texts]
+    if cfg.max_kote:
+        kote = kote[: cfg.max_kote]
+    head_cfg = RiskHeadConfig(epochs=cfg.risk_head_epochs, seed=cfg.seed)
+    _log(f"risk head: fine-tuning the encoder on {len(texts)} texts, {len(kote)} KOTE held")
+    fit_risk_head(out, texts, targets, weights, kote, head_cfg, _log)
+    return asdict(head_cfg)
+
+
+def _learned_scores(
+    out: Path, model: RiskClassifier, raw: list[str], view: _KiwiView, share: float
+) -> np.ndarray:
+    """The learned risk score as the analyzer computes it (before context factors)."""
+    norm = [normalize_text(t) for t in raw]
+    scores = model.predict_proba(norm, view.lemmas)
+    if share <= 0 or not norm:
+        return scores
+    from nlp.emotion.encoder import EncoderClassifier
+
+    encoder = EncoderClassifier.load(out, quantize=True)
+    korean = np.array(
+        [
+            detect_language(t[:MAX_CHARS]) in MODEL_LANGS and bool(n)
+            for t, n in zip(raw, norm, strict=True)
+        ]
+    )
+    if korean.any():
+        head = encoder.predict_proba([n for n, k in zip(norm, korean, strict=True) if k])
+        scores[korean] = blend(scores[korean], head[:, -len(RISKS) :], share)
+    return scores
 
 
 @dataclass(frozen=True)
@@ -257,7 +305,9 @@ def _flagged_share(scores: np.ndarray, threshold: float) -> float:
     return float((scores >= threshold).any(1).mean()) if len(scores) else 0.0
 
 
-def _tune_risk_weight(cfg: TrainConfig, model: RiskClassifier, chat_questions: list[str]) -> float:
+def _tune_risk_weight(
+    cfg: TrainConfig, model: RiskClassifier, chat_questions: list[str], share: float
+) -> float:
     """The largest dev recall within the false-positive budgets; among equals, fewer
     false positives, then the larger weight (the learned model backs the phrase lists up).
 
@@ -270,8 +320,9 @@ def _tune_risk_weight(cfg: TrainConfig, model: RiskClassifier, chat_questions: l
     if not dev or view is None:
         _log("risk: no dev split or no Kiwi, learned weight not tuned")
         return cfg.risk_learned_weight
+    out = Path(cfg.out)
     phrase = view.scores
-    learned = model.predict_proba(norm, view.lemmas) * view.context
+    learned = _learned_scores(out, model, [e.text for e in dev], view, share) * view.context
     y = label_matrix(dev)
     pos, neg = y.sum(1) > 0, y.sum(1) == 0
     chat = [normalize_text(q) for q in chat_questions]
@@ -279,7 +330,9 @@ def _tune_risk_weight(cfg: TrainConfig, model: RiskClassifier, chat_questions: l
     chat_view = _kiwi_view(chat, ["child"] * len(chat)) if chat else None
     if chat_view is not None:
         chat_phrase = chat_view.scores
-        chat_learned = model.predict_proba(chat, chat_view.lemmas) * chat_view.context
+        chat_learned = (
+            _learned_scores(out, model, chat_questions, chat_view, share) * chat_view.context
+        )
     chat_base = _flagged_share(chat_phrase, cfg.risk_threshold)
     phrase_fp = float((phrase >= cfg.risk_threshold).any(1)[neg].mean())
     best: tuple[float, float, float] = (-1.0, 0.0, 0.0)
@@ -319,6 +372,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--risk-only", action="store_true", help="retrain only the risk part of --out"
     )
     parser.add_argument("--max-kote", type=int, default=0, help="use only the first N rows")
+    parser.add_argument(
+        "--risk-head-epochs", type=int, default=6, help="risk head on the encoder (0: none)"
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -341,4 +397,5 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         save_body=args.save_body,
         max_kote=args.max_kote,
         risk_only=args.risk_only,
+        risk_head_epochs=args.risk_head_epochs,
     )

@@ -62,6 +62,7 @@ class EncoderSpec:
     inter: int
     max_len: int
     n_fine: int = 44
+    n_risk: int = 0  # a risk head (nlp/risk/encoder_head.py) once fine-tuned for risk
 
     def bert_config(self, vocab_size: int) -> BertConfig:
         return BertConfig(
@@ -100,7 +101,8 @@ def train_tokenizer(texts: list[str], vocab_size: int) -> Tokenizer:
 
 
 class EmotionEncoder(nn.Module):
-    """BERT body, mean pooling, heads for the 8 screener emotions and the 44 KOTE labels."""
+    """BERT body, mean pooling, heads for the 8 screener emotions and the 44 KOTE labels,
+    and optionally for the 8 risk categories."""
 
     def __init__(self, spec: EncoderSpec, vocab_size: int):
         super().__init__()
@@ -108,21 +110,30 @@ class EmotionEncoder(nn.Module):
         self.dropout = nn.Dropout(0.1)
         self.coarse = nn.Linear(spec.hidden, len(EMOTIONS))
         self.fine = nn.Linear(spec.hidden, spec.n_fine)
+        self.risk = nn.Linear(spec.hidden, spec.n_risk) if spec.n_risk else None
 
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def pool(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Mean of the last hidden states over real tokens, (batch, hidden)."""
         hidden = self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
         m = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = self.dropout((hidden * m).sum(1) / m.sum(1).clamp(min=1.0))
+        return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+    def emotion_logits(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The 8 screener emotions, then the 44 KOTE labels."""
+        return torch.cat([self.coarse(pooled), self.fine(pooled)], dim=1)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pooled = self.dropout(self.pool(ids, mask))
         return self.coarse(pooled), self.fine(pooled)
 
 
-def _encode(tok: Tokenizer, texts: list[str], max_len: int) -> list[list[int]]:
+def encode_texts(tok: Tokenizer, texts: list[str], max_len: int) -> list[list[int]]:
     tok.no_padding()
     tok.enable_truncation(max_len)
     return [e.ids for e in tok.encode_batch(texts)]
 
 
-def _pad(seqs: list[list[int]], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+def pad_batch(seqs: list[list[int]], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
     width = max(len(s) for s in seqs)
     ids = torch.zeros((len(seqs), width), dtype=torch.long)
     for i, s in enumerate(seqs):
@@ -131,7 +142,7 @@ def _pad(seqs: list[list[int]], device: torch.device) -> tuple[torch.Tensor, tor
     return ids, (ids != 0).long()
 
 
-def _batches(lengths: list[int], size: int, rng: np.random.Generator) -> list[np.ndarray]:
+def length_batches(lengths: list[int], size: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Shuffled batches of similar length (sort within random chunks of 50 batches)."""
     order = rng.permutation(len(lengths))
     chunk = size * 50
@@ -144,7 +155,7 @@ def _batches(lengths: list[int], size: int, rng: np.random.Generator) -> list[np
     return out
 
 
-def _lr_at(step: int, total: int, peak: float, warmup_steps: int) -> float:
+def lr_at(step: int, total: int, peak: float, warmup_steps: int) -> float:
     w = max(1, warmup_steps)
     if step < w:
         return peak * (step + 1) / w
@@ -169,7 +180,7 @@ def pretrain(
     """
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    seqs = _encode(tok, corpus, spec.max_len)
+    seqs = encode_texts(tok, corpus, spec.max_len)
     lengths = [len(s) for s in seqs]
     vocab = tok.get_vocab_size()
     mlm = BertForMaskedLM(spec.bert_config(vocab)).to(device)
@@ -179,8 +190,8 @@ def pretrain(
     mask_id = tok.token_to_id("[MASK]")
     loss = torch.zeros(())
     while not done:
-        for idx in _batches(lengths, batch_size, rng):
-            ids, att = _pad([seqs[j] for j in idx], device)
+        for idx in length_batches(lengths, batch_size, rng):
+            ids, att = pad_batch([seqs[j] for j in idx], device)
             labels = ids.clone()
             special = ids < len(SPECIALS)
             prob = torch.full(ids.shape, 0.15, device=device).masked_fill(special, 0.0)
@@ -258,10 +269,10 @@ def finetune(
     per_epoch: list[np.ndarray] = []
     for _ in range(epochs):
         model.train()
-        for idx in _batches(lengths, batch_size, rng):
-            ids, att = _pad([seqs[j] for j in idx], device)
+        for idx in length_batches(lengths, batch_size, rng):
+            ids, att = pad_batch([seqs[j] for j in idx], device)
             for g in opt.param_groups:
-                g["lr"] = _lr_at(step, total, peak_lr, int(total * 0.06))
+                g["lr"] = lr_at(step, total, peak_lr, int(total * 0.06))
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                 c_logit, f_logit = model(ids, att)
             loss = bce(c_logit.float(), yt[idx].to(device)) + fine_weight * bce(
@@ -281,20 +292,25 @@ def finetune(
 def predict_seqs(
     model: EmotionEncoder, seqs: list[list[int]], device: torch.device, batch_size: int = 64
 ) -> np.ndarray:
-    """Probabilities (n, 8 + 44): screener emotions, then the KOTE labels.
+    """Probabilities (n, 8 + 44 [+ 8]): screener emotions, the KOTE labels, then the risk
+    categories when the model has a risk head.
 
     Batches are bucketed by length and padded per batch.
     """
     was_training = model.training
     model.eval()
     order = np.argsort([len(s) for s in seqs], kind="stable")
-    out = np.zeros((len(seqs), len(EMOTIONS) + model.fine.out_features), dtype=np.float32)
+    width = len(EMOTIONS) + model.fine.out_features
+    width += model.risk.out_features if model.risk is not None else 0
+    out = np.zeros((len(seqs), width), dtype=np.float32)
     for k in range(0, len(order), batch_size):
         idx = order[k : k + batch_size]
-        ids, att = _pad([seqs[j] for j in idx], device)
-        logits, fine_logits = model(ids, att)
-        both = torch.cat([logits.float(), fine_logits.float()], dim=1)
-        out[idx] = torch.sigmoid(both).cpu().numpy()
+        ids, att = pad_batch([seqs[j] for j in idx], device)
+        pooled = model.pool(ids, att)
+        parts = [model.emotion_logits(pooled)]
+        if model.risk is not None:
+            parts.append(model.risk(pooled))
+        out[idx] = torch.sigmoid(torch.cat(parts, dim=1).float()).cpu().numpy()
     model.train(was_training)
     return out
 
@@ -338,8 +354,8 @@ class EncoderClassifier:
         return cls(model, tok, spec)  # type: ignore[arg-type]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Probabilities (n, 8 + 44) for normalised texts: screener emotions, then KOTE labels."""
-        seqs = _encode(self.tok, texts, self.spec.max_len)
+        """Probabilities for normalised texts, columns as in `predict_seqs`."""
+        seqs = encode_texts(self.tok, texts, self.spec.max_len)
         # small batches of similar length: little padding, cache-friendly on a CPU
         return predict_seqs(self.model, seqs, torch.device("cpu"), batch_size=16)
 
@@ -406,7 +422,7 @@ def train_encoder(
             )
             tok.save(str(Path(cfg.save_body) / "tokenizer.json"))
     assert tok is not None
-    seqs = _encode(tok, texts, spec.max_len)
+    seqs = encode_texts(tok, texts, spec.max_len)
     per_epoch = [
         np.zeros((len(y), y.shape[1] + fine.shape[1]), np.float32)
         for _ in range(cfg.finetune_epochs)

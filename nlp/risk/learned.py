@@ -113,5 +113,13 @@ class RiskClassifier:
         return cls(chars, lemmas, arrays["coef"].astype(np.float32), arrays["intercept"])
 
 
+def blend(ngrams: np.ndarray, encoder: np.ndarray | None, encoder_share: float) -> np.ndarray:
+    """The learned risk score: the n-gram model's probabilities, averaged with the encoder's
+    risk head (nlp/risk/encoder_head.py) where there is one for these rows."""
+    if encoder is None or encoder_share <= 0:
+        return ngrams
+    return (1.0 - encoder_share) * ngrams + encoder_share * encoder
+
+
 def _ordered(vocabulary: dict[str, int]) -> list[str]:
     return [k for k, _ in sorted(vocabulary.items(), key=lambda kv: kv[1])]
