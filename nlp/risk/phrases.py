@@ -129,6 +129,8 @@ class PhraseBook:
     fiction_ko: frozenset[str]
     fiction_en: list[re.Pattern[str]]
     joking: frozenset[str] = frozenset()
+    # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
+    fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
     # word -> the words right before it that give it an innocent sense ("40점 맞다")
     idioms: dict[str, frozenset[str]] = field(default_factory=dict)
     # The same for a word made innocent by the noun right after it ("죽을 맛이다", "죽을 뻔").
@@ -277,6 +279,9 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_categories=frozenset(fiction.get("categories", [])),
         fiction_ko=frozenset(fiction.get("ko", [])),
         fiction_en=[re.compile(p) for p in fiction.get("en", [])],
+        fiction_not_before={
+            word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
+        },
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
         idioms_before=_idiom_units(raw.get("idioms_before", {})),
@@ -413,7 +418,8 @@ NOT_JOKING = re.compile(
 )
 
 
-_SENTENCE_END = re.compile(r"[.!?\n]+")
+# In chat a run of ㅋ, ㅎ, ㅠ or ㅜ ends a clause as often as a full stop does.
+_SENTENCE_END = re.compile(r"[.!?\n]+|[ㅋㅎㅠㅜ]{2,}")
 
 
 def _sentence_span(text: str, start: int, end: int) -> set[int]:
@@ -425,7 +431,13 @@ def _sentence_span(text: str, start: int, end: int) -> set[int]:
 
 def _fiction_sentences(text: str, tokens: list[Token], book: PhraseBook) -> set[int]:
     """Sentences that speak of a game, a film, a sport ("게임에서 맞아 죽음")."""
-    spans = [(t.start, t.end) for t in tokens if t.unit.split("/")[0] in book.fiction_ko]
+    forms = [t.unit.split("/")[0] for t in tokens]
+    spans = [
+        (t.start, t.end)
+        for i, (t, form) in enumerate(zip(tokens, forms, strict=True))
+        if form in book.fiction_ko
+        and not (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
+    ]
     spans += [m.span() for rx in book.fiction_en for m in rx.finditer(text)]
     return set().union(*(_sentence_span(text, a, b) for a, b in spans)) if spans else set()
 

@@ -221,6 +221,16 @@ def test_a_game_is_context_only_in_its_own_sentence() -> None:
     assert _hits(elsewhere).scores["abuse_physical"] >= 0.9
 
 
+def test_a_run_of_chat_crying_ends_the_games_sentence() -> None:
+    chat = "오늘 축구했어 골 넣었다 ㅠㅠ 근데 어제 아빠가 또 허리띠로 때렸어"
+    assert _hits(chat).scores["abuse_physical"] >= 0.9
+
+
+def test_a_baseball_bat_is_a_weapon_not_a_sport() -> None:
+    assert _hits("사실 아빠가 야구방망이로 때린 거야").scores["abuse_physical"] >= 0.9
+    assert _hits("야구 하다가 공에 맞았어").scores["abuse_physical"] < 0.5
+
+
 def test_short_negation_stands_right_before_its_verb() -> None:
     # "못 자서 ... 버티고 있어요" is not "못 버티다"
     coping = "잠을 못 자서 멍하지만 남편이랑 교대로 보면서 버티고 있어요"
