@@ -227,6 +227,12 @@ def _fit_risk_head(
     if cfg.max_kote:
         kote = kote[: cfg.max_kote]
     head_cfg = RiskHeadConfig(epochs=cfg.risk_head_epochs, seed=cfg.seed)
+    spec = json.loads((out / "encoder_config.json").read_text(encoding="utf-8"))
+    if spec.get("n_risk"):
+        _log(
+            "risk head: this encoder was fine-tuned for risk before; doing it again moves its"
+            " emotions a little further (start from the emotion encoder to reproduce a model)"
+        )
     _log(f"risk head: fine-tuning the encoder on {len(texts)} texts, {len(kote)} KOTE held")
     fit_risk_head(out, texts, targets, weights, kote, head_cfg, _log)
     return asdict(head_cfg)
