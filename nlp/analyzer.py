@@ -18,7 +18,7 @@ from nlp.emotion.english import english_emotions
 from nlp.emotion.stack import Stacker
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS, SPEAKERS
-from nlp.lang import detect_language
+from nlp.lang import detect_language, read_by_models
 from nlp.normalize import MAX_CHARS, morphemes, normalize_text
 from nlp.risk.learned import RiskClassifier, blend, lemma_text
 from nlp.risk.phrases import PhraseHits, load_phrasebook, match_all
@@ -26,7 +26,6 @@ from nlp.risk.phrases import PhraseHits, load_phrasebook, match_all
 SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
 # What the Kiwi pass yields for a batch: phrase hits, and lemmas for the learned risk model.
 PhraseView = tuple[list[PhraseHits], list[str]]
-MODEL_LANGS = frozenset({"ko", "und"})
 
 
 class ModelDirError(FileNotFoundError):
@@ -147,7 +146,7 @@ class Analyzer:
         # The encoder's risk head, for the Korean rows only (it read no English).
         risk_head = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
         has_head = np.zeros(len(texts), dtype=bool)
-        model_idx = [i for i, lang in enumerate(langs) if lang in MODEL_LANGS and norm[i]]
+        model_idx = [i for i, lang in enumerate(langs) if read_by_models(lang, norm[i])]
         if model_idx:
             emotions[model_idx], head = self._model_outputs([norm[i] for i in model_idx])
             if head is not None:

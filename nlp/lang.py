@@ -102,3 +102,12 @@ def detect_language(text: str) -> str:
     except LangDetectException:
         return UNDETERMINED
     return langs[0].lang if langs else UNDETERMINED
+
+
+# Languages the trained models read (Korean; "und" is mostly emoji and jamo chat).
+MODEL_LANGS = frozenset({"ko", UNDETERMINED})
+
+
+def read_by_models(lang: str, normalised: str) -> bool:
+    """Whether the emotion models and the encoder's risk head read this message."""
+    return lang in MODEL_LANGS and bool(normalised)

@@ -15,12 +15,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import KFold
 
-from nlp.analyzer import MODEL_LANGS
 from nlp.data import chat_share, data_dir, read_chat_questions, read_kote
 from nlp.emotion.stack import fit_stacker, stack_oof
 from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS
-from nlp.lang import detect_language
+from nlp.lang import detect_language, read_by_models
 from nlp.metrics import report, tune_thresholds
 from nlp.normalize import MAX_CHARS, morphemes, normalize_text
 from nlp.risk.examples import EXAMPLES_FILE, label_matrix, read_examples
@@ -250,10 +249,7 @@ def _learned_scores(
 
     encoder = EncoderClassifier.load(out, quantize=True)
     korean = np.array(
-        [
-            detect_language(t[:MAX_CHARS]) in MODEL_LANGS and bool(n)
-            for t, n in zip(raw, norm, strict=True)
-        ]
+        [read_by_models(detect_language(t[:MAX_CHARS]), n) for t, n in zip(raw, norm, strict=True)]
     )
     if korean.any():
         head = encoder.predict_proba([n for n, k in zip(norm, korean, strict=True) if k])
