@@ -82,8 +82,8 @@ class Analyzer:
         self.stacker = Stacker.load(directory) if stack else None
         self.tfidf = TfidfClassifier.load(directory, "emotion_tfidf") if needed("tfidf") else None
         self.encoder = None
-        risk_head = cfg.risk_encoder_share > 0 and (directory / "encoder.safetensors").is_file()
-        if needed("encoder") or risk_head:
+        wants_head = cfg.risk_encoder_share > 0 and (directory / "encoder.safetensors").is_file()
+        if needed("encoder") or wants_head:
             from nlp.emotion.encoder import EncoderClassifier
 
             self.encoder = EncoderClassifier.load(directory, quantize=cfg.quantize)
@@ -143,14 +143,10 @@ class Analyzer:
             else _done(self._phrase_hits(norm, speakers))
         )
         emotions = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
-        # The encoder's risk head, for the Korean rows only (it read no English).
-        risk_head = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
-        has_head = np.zeros(len(texts), dtype=bool)
+        head = None  # the encoder's risk head, for the rows of model_idx (it read no English)
         model_idx = [i for i, lang in enumerate(langs) if read_by_models(lang, norm[i])]
         if model_idx:
             emotions[model_idx], head = self._model_outputs([norm[i] for i in model_idx])
-            if head is not None:
-                risk_head[model_idx], has_head[model_idx] = head, True
         en_idx = [i for i, lang in enumerate(langs) if lang == "en"]
         if en_idx:
             emotions[en_idx] = english_emotions([norm[i] for i in en_idx])
@@ -161,9 +157,9 @@ class Analyzer:
             learned[risk_idx] = self.risk_model.predict_proba(
                 [norm[i] for i in risk_idx], [lemmas[i] for i in risk_idx]
             )
-            learned[has_head] = blend(
-                learned[has_head], risk_head[has_head], self.config.risk_encoder_share
-            )
+            if head is not None:
+                share = self.config.risk_encoder_share
+                learned[model_idx] = blend(learned[model_idx], head, share)
         return [
             self._result(langs[i], emotions[i], hits[i], learned[i], speakers[i])
             for i in range(len(texts))

@@ -11,6 +11,7 @@ import random
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.model_selection import KFold
@@ -25,6 +26,9 @@ from nlp.normalize import MAX_CHARS, morphemes, normalize_text
 from nlp.risk.examples import EXAMPLES_FILE, label_matrix, read_examples
 from nlp.risk.learned import RiskClassifier, blend, lemma_text
 from nlp.risk.phrases import match_all
+
+if TYPE_CHECKING:  # torch is imported only where the encoder is trained or used
+    from nlp.emotion.encoder import EncoderClassifier
 
 MODEL_NAME = "maeum-ko-0.1"
 HARD_NEGATIVE_WEIGHT = 3.0
@@ -238,22 +242,23 @@ def _fit_risk_head(
 
 
 def _learned_scores(
-    out: Path, model: RiskClassifier, raw: list[str], view: _KiwiView, share: float
+    model: RiskClassifier,
+    encoder: EncoderClassifier | None,
+    raw: list[str],
+    norm: list[str],
+    view: _KiwiView,
+    share: float,
 ) -> np.ndarray:
     """The learned risk score as the analyzer computes it (before context factors)."""
-    norm = [normalize_text(t) for t in raw]
     scores = model.predict_proba(norm, view.lemmas)
-    if share <= 0 or not norm:
+    if encoder is None or not norm:
         return scores
-    from nlp.emotion.encoder import EncoderClassifier
-
-    encoder = EncoderClassifier.load(out, quantize=True)
-    korean = np.array(
+    read = np.array(
         [read_by_models(detect_language(t[:MAX_CHARS]), n) for t, n in zip(raw, norm, strict=True)]
     )
-    if korean.any():
-        head = encoder.predict_proba([n for n, k in zip(norm, korean, strict=True) if k])
-        scores[korean] = blend(scores[korean], head[:, -len(RISKS) :], share)
+    if read.any():
+        head = encoder.predict_proba([n for n, r in zip(norm, read, strict=True) if r])
+        scores[read] = blend(scores[read], head[:, -len(RISKS) :], share)
     return scores
 
 
@@ -322,9 +327,14 @@ def _tune_risk_weight(
     if not dev or view is None:
         _log("risk: no dev split or no Kiwi, learned weight not tuned")
         return cfg.risk_learned_weight
-    out = Path(cfg.out)
+    encoder = None
+    if share > 0:
+        from nlp.emotion.encoder import EncoderClassifier
+
+        encoder = EncoderClassifier.load(Path(cfg.out), quantize=True)  # as the analyzer does
     phrase = view.scores
-    learned = _learned_scores(out, model, [e.text for e in dev], view, share) * view.context
+    raw = [e.text for e in dev]
+    learned = _learned_scores(model, encoder, raw, norm, view, share) * view.context
     y = label_matrix(dev)
     pos, neg = y.sum(1) > 0, y.sum(1) == 0
     chat = [normalize_text(q) for q in chat_questions]
@@ -333,7 +343,8 @@ def _tune_risk_weight(
     if chat_view is not None:
         chat_phrase = chat_view.scores
         chat_learned = (
-            _learned_scores(out, model, chat_questions, chat_view, share) * chat_view.context
+            _learned_scores(model, encoder, chat_questions, chat, chat_view, share)
+            * chat_view.context
         )
     chat_base = _flagged_share(chat_phrase, cfg.risk_threshold)
     phrase_fp = float((phrase >= cfg.risk_threshold).any(1)[neg].mean())

@@ -91,8 +91,10 @@ class TfidfClassifier:
 
     def save(self, directory: Path, prefix: str) -> None:
         """Write {prefix}.safetensors (idf, coef fp16, intercept) and {prefix}_vocab.json."""
-        vocab = sorted(self.vectorizer.vocabulary_.items(), key=lambda kv: kv[1])
-        meta = {"ngram_max": self.vectorizer.ngram_range[1], "vocab": [k for k, _ in vocab]}
+        meta = {
+            "ngram_max": self.vectorizer.ngram_range[1],
+            "vocab": ordered_vocabulary(self.vectorizer.vocabulary_),
+        }
         (directory / f"{prefix}_vocab.json").write_text(
             json.dumps(meta, ensure_ascii=False), encoding="utf-8"
         )
@@ -113,3 +115,8 @@ class TfidfClassifier:
         vec = char_vectorizer(int(meta["ngram_max"]), {k: i for i, k in enumerate(meta["vocab"])})
         vec.idf_ = arrays["idf"]
         return cls(vec, arrays["coef"].astype(np.float32), arrays["intercept"])
+
+
+def ordered_vocabulary(vocabulary: dict[str, int]) -> list[str]:
+    """A fitted vectoriser's terms in column order (what the _vocab.json files store)."""
+    return [term for term, _ in sorted(vocabulary.items(), key=lambda kv: kv[1])]

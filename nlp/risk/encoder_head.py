@@ -65,7 +65,7 @@ def fit_risk_head(
     n_risk = targets.shape[1]
     spec = dataclasses.replace(loaded.spec, n_risk=n_risk)
     student = loaded.model
-    student.risk = nn.Linear(spec.hidden, n_risk)  # a fresh head, also when one was there
+    risk = student.risk = nn.Linear(spec.hidden, n_risk)  # a fresh head, also when one was there
     teacher = copy.deepcopy(student).eval()
     seqs = encode_texts(loaded.tok, texts, spec.max_len)
     kote_seqs = encode_texts(loaded.tok, kote_texts, spec.max_len)
@@ -97,8 +97,7 @@ def fit_risk_head(
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, cfg.peak_lr, int(total * 0.06))
             pooled, held = distill([seqs[i] for i in idx])
-            assert student.risk is not None
-            risk_loss = (bce(student.risk(student.dropout(pooled)), y[idx]).mean(1) * w[idx]).mean()
+            risk_loss = (bce(risk(student.dropout(pooled)), y[idx]).mean(1) * w[idx]).mean()
             loss = risk_loss + cfg.distill_weight * held
             if kote_batches:
                 _, kote_held = distill([kote_seqs[i] for i in kote_batches[n % len(kote_batches)]])

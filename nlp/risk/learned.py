@@ -16,7 +16,7 @@ from safetensors.numpy import load_file, save_file
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlp.emotion.tfidf import TfidfClassifier, char_vectorizer
+from nlp.emotion.tfidf import TfidfClassifier, char_vectorizer, ordered_vocabulary
 from nlp.normalize import Morpheme
 
 _CONTENT_TAGS = ("N", "V", "M", "X")  # nouns, verbs/adjectives, adverbs, roots and affixes
@@ -85,8 +85,8 @@ class RiskClassifier:
         """Write {prefix}.safetensors (idfs, coef fp16, intercept) and {prefix}_vocab.json."""
         meta = {
             "ngram_max": self.chars.ngram_range[1],
-            "vocab": _ordered(self.chars.vocabulary_),
-            "lemma_vocab": _ordered(self.lemmas.vocabulary_),
+            "vocab": ordered_vocabulary(self.chars.vocabulary_),
+            "lemma_vocab": ordered_vocabulary(self.lemmas.vocabulary_),
         }
         (directory / f"{prefix}_vocab.json").write_text(
             json.dumps(meta, ensure_ascii=False), encoding="utf-8"
@@ -119,7 +119,3 @@ def blend(ngrams: np.ndarray, encoder: np.ndarray | None, encoder_share: float) 
     if encoder is None or encoder_share <= 0:
         return ngrams
     return (1.0 - encoder_share) * ngrams + encoder_share * encoder
-
-
-def _ordered(vocabulary: dict[str, int]) -> list[str]:
-    return [k for k, _ in sorted(vocabulary.items(), key=lambda kv: kv[1])]

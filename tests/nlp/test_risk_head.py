@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp import RISKS, load_analyzer
+from nlp.analyzer import Analyzer
 from nlp.emotion.encoder import EncoderClassifier
 from nlp.normalize import normalize_text
 from nlp.risk.encoder_head import RiskHeadConfig, fit_risk_head
@@ -38,6 +40,13 @@ def test_the_trained_model_has_a_risk_head_and_uses_it(tiny_model: Path) -> None
     analyzer = load_analyzer(tiny_model)
     columns = analyzer.encoder.predict_proba(["아빠가 때렸어"])  # type: ignore[union-attr]
     assert columns.shape == (1, 8 + 44 + len(RISKS))
+    # the learned score changes when the head's share is taken away
+    without = Analyzer(tiny_model)
+    without.config = dataclasses.replace(without.config, risk_encoder_share=0.0)
+    text = ["오늘 학교에서 혼자 밥 먹었어"]
+    with_head = list(analyzer.analyze(text)[0].risk.values())
+    ngrams_only = list(without.analyze(text)[0].risk.values())
+    assert not np.allclose(with_head, ngrams_only)
 
 
 def test_distillation_keeps_the_emotions(tiny_model: Path, tmp_path: Path) -> None:
