@@ -298,7 +298,8 @@ def predict_seqs(
     Batches are bucketed by length and padded per batch.
     """
     was_training = model.training
-    model.eval()
+    if was_training:  # eval()/train() walk every module: costly per message at inference
+        model.eval()
     order = np.argsort([len(s) for s in seqs], kind="stable")
     width = len(EMOTIONS) + model.fine.out_features
     width += model.risk.out_features if model.risk is not None else 0
@@ -311,7 +312,8 @@ def predict_seqs(
         if model.risk is not None:
             parts.append(model.risk(pooled))
         out[idx] = torch.sigmoid(torch.cat(parts, dim=1).float()).cpu().numpy()
-    model.train(was_training)
+    if was_training:
+        model.train()
     return out
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
 from safetensors.numpy import load_file, save_file
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -29,6 +31,27 @@ def char_vectorizer(
         vocabulary=vocabulary,
         dtype=np.float32,
     )
+
+
+def tfidf_rows(vectorizer: TfidfVectorizer, texts: list[str]) -> csr_matrix:
+    """`vectorizer.transform(texts)` for a fitted sublinear, l2-normalised TF-IDF, without
+    scikit-learn's per-call validation (about 0.5 ms, most of one message's cost)."""
+    analyze, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
+    columns: list[int] = []
+    counts: list[int] = []
+    indptr = [0]
+    for text in texts:
+        terms = Counter(term for term in analyze(text) if term in vocabulary)
+        columns.extend(vocabulary[term] for term in terms)
+        counts.extend(terms.values())
+        indptr.append(len(columns))
+    col = np.asarray(columns, dtype=np.int32)
+    weight = (np.log(np.asarray(counts, dtype=np.float32)) + 1.0) * vectorizer.idf_[col]
+    ptr = np.asarray(indptr)
+    row = np.repeat(np.arange(len(texts)), np.diff(ptr))
+    norms = np.sqrt(np.bincount(row, weights=weight * weight, minlength=len(texts)))
+    weight /= np.where(norms > 0, norms, 1.0).astype(np.float32)[row]
+    return csr_matrix((weight, col, ptr), shape=(len(texts), len(vectorizer.idf_)))
 
 
 def _fit_column(
@@ -82,7 +105,7 @@ class TfidfClassifier:
 
     def decision(self, texts: list[str]) -> np.ndarray:
         """Logits, shape (n, n_labels)."""
-        x = self.vectorizer.transform(texts)
+        x = tfidf_rows(self.vectorizer, texts)
         return np.asarray(x @ self.coef) + self.intercept
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:

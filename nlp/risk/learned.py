@@ -16,7 +16,7 @@ from safetensors.numpy import load_file, save_file
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlp.emotion.tfidf import TfidfClassifier, char_vectorizer, ordered_vocabulary
+from nlp.emotion.tfidf import TfidfClassifier, char_vectorizer, ordered_vocabulary, tfidf_rows
 from nlp.normalize import Morpheme
 
 _CONTENT_TAGS = ("N", "V", "M", "X")  # nouns, verbs/adjectives, adverbs, roots and affixes
@@ -27,7 +27,7 @@ def lemma_text(morphs: list[Morpheme]) -> str:
     return " ".join(m.lemma or m.form for m in morphs if m.tag.startswith(_CONTENT_TAGS))
 
 
-def _lemma_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+def lemma_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
     return TfidfVectorizer(
         analyzer="word",
         token_pattern=r"\S+",
@@ -54,7 +54,7 @@ class RiskClassifier:
         self.intercept = intercept.astype(np.float32)
 
     def _features(self, texts: list[str], lemmas: list[str]) -> csr_matrix:
-        return hstack([self.chars.transform(texts), self.lemmas.transform(lemmas)]).tocsr()
+        return hstack([tfidf_rows(self.chars, texts), tfidf_rows(self.lemmas, lemmas)]).tocsr()
 
     @classmethod
     def fit(
@@ -66,7 +66,7 @@ class RiskClassifier:
         sample_weight: np.ndarray | None = None,
     ) -> RiskClassifier:
         """Fit both vectorisers and one balanced logistic regression per category."""
-        chars, lemma_vec = char_vectorizer(3), _lemma_vectorizer()
+        chars, lemma_vec = char_vectorizer(3), lemma_vectorizer()
         chars.fit(texts)
         lemma_vec.fit([t or "_" for t in lemmas])  # "_": never an empty vocabulary
         model = cls(chars, lemma_vec, np.zeros((0, targets.shape[1])), np.zeros(targets.shape[1]))
@@ -108,7 +108,7 @@ class RiskClassifier:
         arrays = load_file(str(directory / f"{prefix}.safetensors"))
         chars = char_vectorizer(int(meta["ngram_max"]), {k: i for i, k in enumerate(meta["vocab"])})
         chars.idf_ = arrays["idf"]
-        lemmas = _lemma_vectorizer({k: i for i, k in enumerate(meta["lemma_vocab"])})
+        lemmas = lemma_vectorizer({k: i for i, k in enumerate(meta["lemma_vocab"])})
         lemmas.idf_ = arrays["lemma_idf"]
         return cls(chars, lemmas, arrays["coef"].astype(np.float32), arrays["intercept"])
 

@@ -1,4 +1,4 @@
-"""The learned risk model: lemmas across conjugations, and a save/load round trip."""
+"""The learned risk model: lemmas across conjugations, a save/load round trip, TF-IDF rows."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp.emotion.tfidf import char_vectorizer, tfidf_rows
 from nlp.normalize import morphemes, normalize_text
-from nlp.risk.learned import RiskClassifier, lemma_text
+from nlp.risk.learned import RiskClassifier, lemma_text, lemma_vectorizer
 
 
 def _lemmas(texts: list[str]) -> list[str]:
@@ -31,3 +32,15 @@ def test_a_saved_model_loads_with_the_same_answers(tmp_path: Path) -> None:
     after = loaded.predict_proba([normalize_text(t) for t in probe], _lemmas(probe))
     np.testing.assert_allclose(before, after, atol=1e-2)  # coefficients are stored in fp16
     assert before[0, 0] > before[1, 0]
+
+
+def test_tfidf_rows_equal_scikit_learns_transform() -> None:
+    texts = ["아빠가 때렸어요 ㅠㅠ", "급식 급식 급식 맛있다", "", "   ", "zzzz 🙂", "I'm scared"]
+    chars = char_vectorizer(3)
+    chars.fit([*texts[:2], "때렸어 맛있어", "scared tired"])
+    lemma_vec = lemma_vectorizer()
+    lemma_vec.fit(["아빠 때리다", "급식 맛있다 급식"])
+    for vec, rows in ((chars, texts), (lemma_vec, ["아빠 때리다 아빠", "", "모르다 말"])):
+        ours = tfidf_rows(vec, rows).toarray()
+        assert ours.any()  # some known terms, so the comparison is not between zeros
+        np.testing.assert_allclose(ours, vec.transform(rows).toarray(), atol=1e-6)
