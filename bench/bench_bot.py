@@ -51,8 +51,10 @@ SUNDAY_7PM_SEOUL = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 def _percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return (f"median {statistics.median(ordered) * 1000:.2f} ms, "
-            f"p99 {p99 * 1000:.2f} ms, max {ordered[-1] * 1000:.2f} ms")
+    return (
+        f"median {statistics.median(ordered) * 1000:.2f} ms, "
+        f"p99 {p99 * 1000:.2f} ms, max {ordered[-1] * 1000:.2f} ms"
+    )
 
 
 def _database(directory: Path, name: str) -> str:
@@ -63,19 +65,30 @@ def _database(directory: Path, name: str) -> str:
 
 def _services(url: str, **settings: str) -> Services:
     engine = make_engine(url)
-    return build_services(Settings(DATABASE_URL=url, **settings),
-                          session_factory=make_session_factory(engine),
-                          analyser=stand_in_analyser, clock=lambda: MONDAY, escalation=False)
+    return build_services(
+        Settings(DATABASE_URL=url, **settings),
+        session_factory=make_session_factory(engine),
+        analyser=stand_in_analyser,
+        clock=lambda: MONDAY,
+        escalation=False,
+    )
 
 
 def _enrol_guardians(services: Services, count: int) -> list[Identity]:
     people = []
     with services.session_factory() as session, session.begin():
         add_district(session, "bench")
-        codes = [enrol_family(session, district_code="bench", child_alias=f"c{n}",
-                              child_age=8, now=MONDAY - timedelta(hours=1),
-                              invite_ttl=timedelta(days=7)).guardian_invite.code
-                 for n in range(count)]
+        codes = [
+            enrol_family(
+                session,
+                district_code="bench",
+                child_alias=f"c{n}",
+                child_age=8,
+                now=MONDAY - timedelta(hours=1),
+                invite_ttl=timedelta(days=7),
+            ).guardian_invite.code
+            for n in range(count)
+        ]
     for n, code in enumerate(codes):
         who = Identity(user_id=100_000 + n, chat_id=100_000 + n, language_code="ko")
         handle_start(services, who, code)
@@ -110,8 +123,10 @@ def bench_flows(directory: Path, updates: int = 3000) -> None:
         else:
             pending.pop(who.user_id, None)
     elapsed = time.perf_counter() - start
-    print(f"flows (handler logic + SQLite), {updates} updates, one worker: "
-          f"{updates / elapsed:.0f} updates/s; {_percentiles(latencies)}")
+    print(
+        f"flows (handler logic + SQLite), {updates} updates, one worker: "
+        f"{updates / elapsed:.0f} updates/s; {_percentiles(latencies)}"
+    )
     services.session_factory.kw["bind"].dispose()
 
 
@@ -124,8 +139,10 @@ def _free_port() -> int:
 async def _bench_ptb(directory: Path, updates: int) -> None:
     # The fake Bot API server runs as its own process, as Telegram would be.
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "tests.fake_telegram", str(port)],
-                              cwd=Path(__file__).resolve().parent.parent)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.fake_telegram", str(port)],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     try:
         base_url = f"http://127.0.0.1:{port}/bot"
         for _ in range(200):
@@ -157,10 +174,16 @@ async def _bench_ptb(directory: Path, updates: int) -> None:
             start = time.perf_counter()
             for n in range(updates):
                 who = people[n % len(people)]
-                data = {"update_id": first_id + n, "message": {
-                    "message_id": n + 1, "date": int(time.time()),
-                    "chat": {"id": who.chat_id, "type": "private"},
-                    "from": dict(bot_user, id=who.user_id), "text": f"오늘 이야기 {n}"}}
+                data = {
+                    "update_id": first_id + n,
+                    "message": {
+                        "message_id": n + 1,
+                        "date": int(time.time()),
+                        "chat": {"id": who.chat_id, "type": "private"},
+                        "from": dict(bot_user, id=who.user_id),
+                        "text": f"오늘 이야기 {n}",
+                    },
+                }
                 if rate is not None:
                     await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
                 enqueued[first_id + n] = time.perf_counter()
@@ -171,13 +194,17 @@ async def _bench_ptb(directory: Path, updates: int) -> None:
         async with application:
             await application.start()
             elapsed = await offer(10_000, None)
-            print(f"PTB Application, saturated (update queue, per-chat ordered concurrency, "
-                  f"handler + SQLite + reply over loopback HTTP to a fake Bot API process): "
-                  f"{updates} free-text updates from 100 people in {elapsed:.1f} s = "
-                  f"{updates / elapsed:.0f} updates/s")
+            print(
+                f"PTB Application, saturated (update queue, per-chat ordered concurrency, "
+                f"handler + SQLite + reply over loopback HTTP to a fake Bot API process): "
+                f"{updates} free-text updates from 100 people in {elapsed:.1f} s = "
+                f"{updates / elapsed:.0f} updates/s"
+            )
             await offer(20_000, 50.0)
-            print(f"PTB Application at 50 updates/s offered: time from arrival to reply sent "
-                  f"{_percentiles(latencies)}")
+            print(
+                f"PTB Application at 50 updates/s offered: time from arrival to reply sent "
+                f"{_percentiles(latencies)}"
+            )
             await application.stop()
         services.session_factory.kw["bind"].dispose()
     finally:
@@ -190,16 +217,41 @@ def _bulk_families(services: Services, count: int) -> None:
         district = add_district(session, "bulk")
         session.flush()
         first = (session.scalar(select(func.max(Family.id))) or 0) + 1
-        session.execute(insert(Family), [
-            {"id": first + n, "district_id": district.id, "child_alias": f"c{n}",
-             "child_age_years": 8, "child_age_on": date(2026, 11, 1), "status": "active",
-             "created_at": MONDAY, "created_by": "bench"} for n in range(count)])
-        session.execute(insert(Member), [
-            {"family_id": first + n, "role": "guardian", "telegram_user_id": 5_000_000 + n,
-             "chat_id": 5_000_000 + n, "language": "ko", "consent": "given",
-             "consent_at": MONDAY - timedelta(days=1), "paused": False, "stopped": False,
-             "joined_at": MONDAY - timedelta(days=1), "created_at": MONDAY}
-            for n in range(count)])
+        session.execute(
+            insert(Family),
+            [
+                {
+                    "id": first + n,
+                    "district_id": district.id,
+                    "child_alias": f"c{n}",
+                    "child_age_years": 8,
+                    "child_age_on": date(2026, 11, 1),
+                    "status": "active",
+                    "created_at": MONDAY,
+                    "created_by": "bench",
+                }
+                for n in range(count)
+            ],
+        )
+        session.execute(
+            insert(Member),
+            [
+                {
+                    "family_id": first + n,
+                    "role": "guardian",
+                    "telegram_user_id": 5_000_000 + n,
+                    "chat_id": 5_000_000 + n,
+                    "language": "ko",
+                    "consent": "given",
+                    "consent_at": MONDAY - timedelta(days=1),
+                    "paused": False,
+                    "stopped": False,
+                    "joined_at": MONDAY - timedelta(days=1),
+                    "created_at": MONDAY,
+                }
+                for n in range(count)
+            ],
+        )
 
 
 class _Crash(Exception):
@@ -207,8 +259,9 @@ class _Crash(Exception):
 
 
 def bench_reminders(directory: Path, families: int = 50_000) -> None:
-    services = _services(_database(directory, "reminders.sqlite3"),
-                         MAEUM_CHILD_REMINDER_WEEKDAYS="")
+    services = _services(
+        _database(directory, "reminders.sqlite3"), MAEUM_CHILD_REMINDER_WEEKDAYS=""
+    )
     _bulk_families(services, families)
     factory, settings, catalogue = services.session_factory, services.settings, services.catalogue
     t0 = time.perf_counter()
@@ -217,8 +270,10 @@ def bench_reminders(directory: Path, families: int = 50_000) -> None:
     scheduled = time.perf_counter() - t0
     with factory() as session, session.begin():
         again = schedule_reminders(session, settings, SUNDAY_7PM_SEOUL)
-    print(f"scheduled {created} weekly reminders in {scheduled:.2f} s "
-          f"(a second pass after a restart added {again})")
+    print(
+        f"scheduled {created} weekly reminders in {scheduled:.2f} s "
+        f"(a second pass after a restart added {again})"
+    )
 
     t0 = time.perf_counter()
     with factory() as session, session.begin():
@@ -235,11 +290,14 @@ def bench_reminders(directory: Path, families: int = 50_000) -> None:
     with factory() as session:
         outbox = session.scalar(select(func.count()).select_from(OutboxMessage))
         distinct_chats = session.scalar(select(func.count(func.distinct(OutboxMessage.chat_id))))
-        sent = session.scalar(select(func.count()).select_from(Reminder)
-                              .where(Reminder.status == "sent"))
-    print(f"queued reminders for {families} families in {queued:.2f} s with a crash half-way: "
-          f"{outbox} outbox messages to {distinct_chats} chats, {sent} reminders sent "
-          f"({'none lost or doubled' if outbox == distinct_chats == families else 'MISMATCH'})")
+        sent = session.scalar(
+            select(func.count()).select_from(Reminder).where(Reminder.status == "sent")
+        )
+    print(
+        f"queued reminders for {families} families in {queued:.2f} s with a crash half-way: "
+        f"{outbox} outbox messages to {distinct_chats} chats, {sent} reminders sent "
+        f"({'none lost or doubled' if outbox == distinct_chats == families else 'MISMATCH'})"
+    )
     services.session_factory.kw["bind"].dispose()
 
 
@@ -252,13 +310,30 @@ async def _bench_outbox_rate(directory: Path, messages: int) -> None:
         services = _services(_database(directory, "outbox.sqlite3"))
         services.clock = lambda: datetime.now(UTC)
         with services.session_factory() as session, session.begin():
-            session.execute(insert(OutboxMessage), [
-                {"dedupe_key": f"bench:{n}", "chat_id": 9_000_000 + n, "text": "안녕하세요",
-                 "options": {}, "kind": "reminder", "status": "pending", "attempts": 0,
-                 "due_at": datetime.now(UTC) - timedelta(seconds=1),
-                 "created_at": datetime.now(UTC)} for n in range(messages)])
-        application = (ApplicationBuilder().token("1:BENCH").base_url(fake.base_url)
-                       .rate_limiter(AIORateLimiter(max_retries=2)).build())
+            session.execute(
+                insert(OutboxMessage),
+                [
+                    {
+                        "dedupe_key": f"bench:{n}",
+                        "chat_id": 9_000_000 + n,
+                        "text": "안녕하세요",
+                        "options": {},
+                        "kind": "reminder",
+                        "status": "pending",
+                        "attempts": 0,
+                        "due_at": datetime.now(UTC) - timedelta(seconds=1),
+                        "created_at": datetime.now(UTC),
+                    }
+                    for n in range(messages)
+                ],
+            )
+        application = (
+            ApplicationBuilder()
+            .token("1:BENCH")
+            .base_url(fake.base_url)
+            .rate_limiter(AIORateLimiter(max_retries=2))
+            .build()
+        )
         async with application:
             t0 = time.perf_counter()
             delivered = await deliver_pending(application.bot, services)
@@ -266,9 +341,11 @@ async def _bench_outbox_rate(directory: Path, messages: int) -> None:
         rate = delivered / elapsed
         # The limiter lets a first burst of 30 through, then holds a steady 30 a second.
         steady = (delivered - 30) / elapsed
-        print(f"outbox through AIORateLimiter: {delivered} messages in {elapsed:.1f} s = "
-              f"{rate:.1f} messages/s overall, {steady:.1f}/s after the first burst of 30 "
-              f"(Telegram allows ~30/s); 50,000 reminders take {50_000 / steady / 60:.0f} min")
+        print(
+            f"outbox through AIORateLimiter: {delivered} messages in {elapsed:.1f} s = "
+            f"{rate:.1f} messages/s overall, {steady:.1f}/s after the first burst of 30 "
+            f"(Telegram allows ~30/s); 50,000 reminders take {50_000 / steady / 60:.0f} min"
+        )
         services.session_factory.kw["bind"].dispose()
     finally:
         fake.stop()

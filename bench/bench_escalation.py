@@ -91,8 +91,10 @@ def measure(
     return {
         "overall": (sum(d is not None for _, d in risky), len(risky)),
         "urgent": (sum(d is not None for _, d in urgent), len(urgent)),
-        "urgent_as_urgent": (sum(bool(d) and d["severity"] == "urgent" for _, d in urgent),
-                             len(urgent)),
+        "urgent_as_urgent": (
+            sum(bool(d) and d["severity"] == "urgent" for _, d in urgent),
+            len(urgent),
+        ),
         "false_positives": (sum(d is not None for _, d in ordinary), len(ordinary)),
         "per_category": per_category,
         "missed": [r["id"] for r, d in risky if d is None],
@@ -107,8 +109,10 @@ def _everyday_chat(data_dir: Path, limit: int) -> list[dict[str, Any]]:
         return []
     # share 0: the risk model trains on share 1 and tunes on share 2, never on these
     questions = chat_share(read_chat_questions(data_dir), 0)[:limit]
-    return [{"id": f"chatbot-share0:{i}", "text": q, "speaker": "child", "labels": []}
-            for i, q in enumerate(questions)]
+    return [
+        {"id": f"chatbot-share0:{i}", "text": q, "speaker": "child", "labels": []}
+        for i, q in enumerate(questions)
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -117,8 +121,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLES)
     parser.add_argument("--split", default="test", help="held-out split of the examples")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="../shared/data")
-    parser.add_argument("--chat-limit", type=int, default=3000,
-                        help="everyday chat questions to check for false positives")
+    parser.add_argument(
+        "--chat-limit",
+        type=int,
+        default=3000,
+        help="everyday chat questions to check for false positives",
+    )
     args = parser.parse_args(argv if argv is not None else [])
 
     from escalation import load_rules
@@ -130,15 +138,23 @@ def main(argv: list[str] | None = None) -> None:
     rules = load_rules(args.rules)
     result = measure(rows, analyses, _escalator(rules), urgent_risks)
 
-    print(f"rules {args.rules.relative_to(ROOT) if args.rules.is_relative_to(ROOT) else args.rules}"
-          f" on {args.examples.name} split={args.split}: {len(rows)} messages")
-    print(f"  urgent-category recall (any escalation) {_rate(*result['urgent'])}"
-          f"   target >= {TARGETS['urgent_recall']}")
+    print(
+        f"rules {args.rules.relative_to(ROOT) if args.rules.is_relative_to(ROOT) else args.rules}"
+        f" on {args.examples.name} split={args.split}: {len(rows)} messages"
+    )
+    print(
+        f"  urgent-category recall (any escalation) {_rate(*result['urgent'])}"
+        f"   target >= {TARGETS['urgent_recall']}"
+    )
     print(f"  urgent-category escalated as urgent      {_rate(*result['urgent_as_urgent'])}")
-    print(f"  overall risk recall                      {_rate(*result['overall'])}"
-          f"   target >= {TARGETS['overall_recall']}")
-    print(f"  false positives (ordinary, hyperbole)    {_rate(*result['false_positives'])}"
-          f"   target <= {TARGETS['false_positives']}")
+    print(
+        f"  overall risk recall                      {_rate(*result['overall'])}"
+        f"   target >= {TARGETS['overall_recall']}"
+    )
+    print(
+        f"  false positives (ordinary, hyperbole)    {_rate(*result['false_positives'])}"
+        f"   target <= {TARGETS['false_positives']}"
+    )
     for label, (hit, total) in sorted(result["per_category"].items()):
         print(f"    {label:20s} recall {_rate(hit, total)}")
     print(f"  missed: {', '.join(result['missed']) or '-'}")
@@ -147,25 +163,31 @@ def main(argv: list[str] | None = None) -> None:
     print("  risk threshold sweep (every risk rule at t):")
     print("       t  urgent-recall  overall-recall  false-positives")
     for threshold in SWEEP:
-        swept = measure(rows, analyses,
-                        _escalator(_rules_with_risk_threshold(args.rules, threshold)),
-                        urgent_risks)
-        print(f"    {threshold:4.2f}  {_rate(*swept['urgent']):>13}  {_rate(*swept['overall']):>14}"
-              f"  {_rate(*swept['false_positives']):>15}")
+        swept = measure(
+            rows,
+            analyses,
+            _escalator(_rules_with_risk_threshold(args.rules, threshold)),
+            urgent_risks,
+        )
+        print(
+            f"    {threshold:4.2f}  {_rate(*swept['urgent']):>13}  {_rate(*swept['overall']):>14}"
+            f"  {_rate(*swept['false_positives']):>15}"
+        )
 
     chat = _everyday_chat(args.data, args.chat_limit)
     if chat:
         chat_analyses = _analyse(chat)
         escalate = _escalator(rules)
         severities = Counter(
-            (d or {}).get("severity", "none")
-            for d in (escalate(a, "child") for a in chat_analyses)
+            (d or {}).get("severity", "none") for d in (escalate(a, "child") for a in chat_analyses)
         )
         escalated = len(chat) - severities["none"]
-        print(f"  everyday chat questions (chatbot, as a child), escalated"
-              f" {_rate(escalated, len(chat))}: urgent {severities['urgent']},"
-              f" concern {severities['concern']}"
-              " (not labelled for risk: an upper bound on false positives)")
+        print(
+            f"  everyday chat questions (chatbot, as a child), escalated"
+            f" {_rate(escalated, len(chat))}: urgent {severities['urgent']},"
+            f" concern {severities['concern']}"
+            " (not labelled for risk: an upper bound on false positives)"
+        )
     else:
         print(f"  everyday chat check skipped (--chat-limit 0, or no {args.data / 'chatbot'})")
 

@@ -22,8 +22,14 @@ def empty_analysis(text: str, model: str) -> Analysis:
     """No scores, only the language: for a message whose analysis failed, named by `model`."""
     from nlp import Analysis, detect_language
 
-    return Analysis(lang=detect_language(text), emotions={}, emotion_labels=[], risk={},
-                    risk_labels=[], model=model)
+    return Analysis(
+        lang=detect_language(text),
+        emotions={},
+        emotion_labels=[],
+        risk={},
+        risk_labels=[],
+        model=model,
+    )
 
 
 def stand_in_analyser(texts: Sequence[str], speaker: str) -> list[Analysis]:

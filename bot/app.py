@@ -20,8 +20,18 @@ HANDLER_MODULES = [
     fallbacks,
 ]
 
-MENU = ("checkin", "mood", "reminders", "help", "privacy", "language", "pause", "resume", "stop",
-        "delete")
+MENU = (
+    "checkin",
+    "mood",
+    "reminders",
+    "help",
+    "privacy",
+    "language",
+    "pause",
+    "resume",
+    "stop",
+    "delete",
+)
 
 
 def build_application(

@@ -28,8 +28,9 @@ async def _ask(settings: Settings) -> str:
     """getMe (PTB's `initialize` asks it) through the configured Bot API server."""
     assert settings.telegram_bot_token
     request = HTTPXRequest(connect_timeout=TIMEOUT_SECONDS, read_timeout=TIMEOUT_SECONDS)
-    async with Bot(settings.telegram_bot_token, base_url=settings.telegram_api_url,
-                   request=request) as bot:
+    async with Bot(
+        settings.telegram_bot_token, base_url=settings.telegram_api_url, request=request
+    ) as bot:
         username = bot.username
     if not username:
         raise ValueError("getMe answered without a username")

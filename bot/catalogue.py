@@ -85,8 +85,9 @@ def load_catalogue(directory: Path = MESSAGES_DIR) -> Catalogue:
             raise CatalogueError(f"{path}: keys not in {DEFAULT_LANGUAGE}.yaml: {', '.join(extra)}")
         for key, text in flat.items():
             if _placeholders(text) != _placeholders(reference[key]):
-                raise CatalogueError(f"{path}: {key}: placeholders differ from "
-                                     f"{DEFAULT_LANGUAGE}.yaml")
+                raise CatalogueError(
+                    f"{path}: {key}: placeholders differ from {DEFAULT_LANGUAGE}.yaml"
+                )
     for language, flat in texts.items():
         # One source for the numbers: escalation's list, under this catalogue's own heading.
         heading = flat.pop(HELP_LINES_HEADING)

@@ -20,15 +20,19 @@ if TYPE_CHECKING:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `run`, `chat`, `family ...` and `district ...` to the `maeum` parser."""
-    run = commands.add_parser("run", help="run the Telegram bot (or, without a token, the "
-                                          "console and the dashboard)")
+    run = commands.add_parser(
+        "run", help="run the Telegram bot (or, without a token, the console and the dashboard)"
+    )
     run.add_argument("--no-dashboard", action="store_true", help="do not start the dashboard")
     run.set_defaults(handler=_run)
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal, no token needed")
     chat.add_argument("--as", dest="role", choices=("parent", "child"), default="parent")
-    chat.add_argument("--family", type=int,
-                      help="a demo family's id (default: the demo family, made on first use)")
+    chat.add_argument(
+        "--family",
+        type=int,
+        help="a demo family's id (default: the demo family, made on first use)",
+    )
     chat.set_defaults(handler=_chat)
 
     family = commands.add_parser("family", help="families")
@@ -45,8 +49,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     dadd = district_commands.add_parser("add", help="add a district (idempotent)")
     dadd.add_argument("--code", required=True)
     dadd.add_argument("--name", default="")
-    dadd.add_argument("--officer-chat-id", type=int,
-                      help="Telegram group where this district's officers get urgent cases")
+    dadd.add_argument(
+        "--officer-chat-id",
+        type=int,
+        help="Telegram group where this district's officers get urgent cases",
+    )
     dadd.set_defaults(handler=_district_add)
 
 
@@ -77,14 +84,20 @@ def _family_add(args: argparse.Namespace, settings: Settings) -> int:
 
     name = bot_name(settings)
     if name.fallback_reason:
-        print(f"{name.fallback_reason}: the links use TELEGRAM_BOT_USERNAME={name.username}",
-              file=sys.stderr)
+        print(
+            f"{name.fallback_reason}: the links use TELEGRAM_BOT_USERNAME={name.username}",
+            file=sys.stderr,
+        )
     try:
         with session_scope(_session_factory(settings)) as session:
             enrolled = enrol_family(
-                session, district_code=args.district, child_alias=args.child_name,
-                child_age=args.child_age, now=utcnow(),
-                invite_ttl=timedelta(hours=settings.invite_ttl_hours), created_by="cli",
+                session,
+                district_code=args.district,
+                child_alias=args.child_name,
+                child_age=args.child_age,
+                now=utcnow(),
+                invite_ttl=timedelta(hours=settings.invite_ttl_hours),
+                created_by="cli",
             )
             result = {
                 "family_id": enrolled.family.id,
@@ -99,8 +112,10 @@ def _family_add(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"family {result['family_id']} enrolled in {result['district']}; "
-              f"links expire {result['expires_at']}")
+        print(
+            f"family {result['family_id']} enrolled in {result['district']}; "
+            f"links expire {result['expires_at']}"
+        )
         print(f"  guardian (send first): {result['guardian_link']}")
         print(f"  child (after the guardian agreed): {result['child_link']}")
     return 0
@@ -149,15 +164,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     dashboard = None if args.no_dashboard else _start_dashboard(settings, services)
     if settings.telegram_bot_token:
         return _run_bot(services)
-    print("TELEGRAM_BOT_TOKEN is not set, so the Telegram bot is off.\n"
-          "Starting what works without it: the console channel"
-          + (" and the officers' dashboard." if dashboard else "."))
+    print(
+        "TELEGRAM_BOT_TOKEN is not set, so the Telegram bot is off.\n"
+        "Starting what works without it: the console channel"
+        + (" and the officers' dashboard." if dashboard else ".")
+    )
     if sys.stdin.isatty():
         from bot.console import ConsoleError, chat, ensure_demo_family
 
         family_id = ensure_demo_family(services)
-        print(f"You are the parent of demo family {family_id}. Try /checkin; "
-              "`maeum chat --as child` talks as the child.\n")
+        print(
+            f"You are the parent of demo family {family_id}. Try /checkin; "
+            "`maeum chat --as child` talks as the child.\n"
+        )
         try:
             return chat(services, "guardian", family_id=family_id)
         except ConsoleError as error:
@@ -180,9 +199,12 @@ def _run_bot(services: Services) -> int:
     application = build_application(services)
     if settings.webhook_url:
         application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port,
-            url_path="telegram", webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
@@ -197,8 +219,9 @@ def _start_dashboard(settings: Settings, services: Services) -> threading.Thread
     except ImportError:
         return None
     password = ensure_first_admin(services.session_factory)
-    thread = threading.Thread(target=dashboard.serve, args=(settings,), daemon=True,
-                              name="dashboard")
+    thread = threading.Thread(
+        target=dashboard.serve, args=(settings,), daemon=True, name="dashboard"
+    )
     thread.start()
     print(f"Officers' dashboard: {settings.public_dashboard_url()}")
     if password:

@@ -55,21 +55,24 @@ def wire_escalation(services: Services) -> bool:
         log.warning("escalation room is incomplete; free text is stored but not escalated")
         return False
     rules = escalation.load_rules(services.settings.rules_path)
-    config = (escalation.EscalationConfig.from_settings(services.settings)
-              if hasattr(escalation, "EscalationConfig") else None)
+    config = (
+        escalation.EscalationConfig.from_settings(services.settings)
+        if hasattr(escalation, "EscalationConfig")
+        else None
+    )
     extra = {"config": config} if config is not None else {}
-    services.escalate_message = lambda session, message, analysis, now: (
-        escalation.escalate_message(session, rules, message, analysis, now, **extra)
+    services.escalate_message = lambda session, message, analysis, now: escalation.escalate_message(
+        session, rules, message, analysis, now, **extra
     )
     services.escalate_questionnaire = lambda session, response, now: (
         escalation.escalate_questionnaire(session, rules, response, now, **extra)
     )
     if hasattr(escalation, "escalate_checkin"):
-        services.escalate_checkin = lambda session, checkin, now: (
-            escalation.escalate_checkin(session, rules, checkin, now, **extra)
+        services.escalate_checkin = lambda session, checkin, now: escalation.escalate_checkin(
+            session, rules, checkin, now, **extra
         )
     if hasattr(escalation, "run_periodic_rules"):
-        services.periodic_rules = lambda session, now: (
-            escalation.run_periodic_rules(session, rules, now, **extra)
+        services.periodic_rules = lambda session, now: escalation.run_periodic_rules(
+            session, rules, now, **extra
         )
     return True

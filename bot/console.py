@@ -38,15 +38,22 @@ def ensure_demo_family(services: Services, child_age: int = 9) -> int:
     """The demo district's family, created on first use (real families are never borrowed)."""
     with services.session_factory() as session, session.begin():
         family = session.scalar(
-            select(Family).join(District).where(District.code == DEMO_DISTRICT)
-            .order_by(Family.id).limit(1)
+            select(Family)
+            .join(District)
+            .where(District.code == DEMO_DISTRICT)
+            .order_by(Family.id)
+            .limit(1)
         )
         if family is not None:
             return family.id
         add_district(session, DEMO_DISTRICT, "Demo district")
         enrolled = enrol_family(
-            session, district_code=DEMO_DISTRICT, child_alias="demo child", child_age=child_age,
-            now=services.now(), invite_ttl=timedelta(hours=services.settings.invite_ttl_hours),
+            session,
+            district_code=DEMO_DISTRICT,
+            child_alias="demo child",
+            child_age=child_age,
+            now=services.now(),
+            invite_ttl=timedelta(hours=services.settings.invite_ttl_hours),
             created_by="console",
         )
         return enrolled.family.id
@@ -61,8 +68,10 @@ def join_as(
         family = session.get(Family, family_id)
         if family is None or family.district.code != DEMO_DISTRICT:
             # Speaking (and consenting) for someone is only for the demo, never a real family.
-            raise ConsoleError(f"family {family_id} is not a demo family (district "
-                               f"{DEMO_DISTRICT!r}); leave out --family to use the demo")
+            raise ConsoleError(
+                f"family {family_id} is not a demo family (district "
+                f"{DEMO_DISTRICT!r}); leave out --family to use the demo"
+            )
         member = session.scalar(
             select(Member).where(Member.family_id == family_id, Member.role == role)
         )
@@ -72,7 +81,10 @@ def join_as(
             raise ConsoleError(f"the {role} of family {family_id} uses Telegram")
         else:
             code = reissue_invite(
-                session, family, role, services.now(),
+                session,
+                family,
+                role,
+                services.now(),
                 timedelta(hours=services.settings.invite_ttl_hours),
             ).code
     if code is not None:
@@ -90,8 +102,7 @@ class ConsoleError(Exception):
 def _guardian_consented(services: Services, family_id: int) -> bool:
     with services.session_factory() as session:
         consent = session.scalar(
-            select(Member.consent).where(Member.family_id == family_id,
-                                         Member.role == "guardian")
+            select(Member.consent).where(Member.family_id == family_id, Member.role == "guardian")
         )
         return consent == "given"
 
@@ -105,12 +116,21 @@ def show(outcome: Outcome, out: TextIO, speaker: str = "bot") -> list[Reply]:
         out.write(f"  ({outcome.notice})\n")
     indent = " " * (len(speaker) + 3)
     for reply in outcome.replies:
-        out.write("\n" + "\n".join(f"{speaker} > {line}" if n == 0 else f"{indent}{line}"
-                                   for n, line in enumerate(reply.text.splitlines())) + "\n")
+        out.write(
+            "\n"
+            + "\n".join(
+                f"{speaker} > {line}" if n == 0 else f"{indent}{line}"
+                for n, line in enumerate(reply.text.splitlines())
+            )
+            + "\n"
+        )
         number = 1
         for row in reply.buttons:
-            out.write(indent + "   ".join(
-                f"[{number + i}] {button.label}" for i, button in enumerate(row)) + "\n")
+            out.write(
+                indent
+                + "   ".join(f"[{number + i}] {button.label}" for i, button in enumerate(row))
+                + "\n"
+            )
             number += len(row)
     out.flush()
     return list(outcome.replies)
@@ -120,29 +140,45 @@ def show_outbox(services: Services, chat_id: int, out: TextIO) -> list[Reply]:
     """Print what is waiting in the outbox for this console person (safety replies, reminders)."""
     now = services.now()
     with services.session_factory() as session, session.begin():
-        rows = list(session.scalars(
-            select(OutboxMessage).where(OutboxMessage.chat_id == chat_id,
-                                        OutboxMessage.status == "pending",
-                                        OutboxMessage.due_at <= now)
-            .order_by(OutboxMessage.id)
-        ))
+        rows = list(
+            session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.chat_id == chat_id,
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.due_at <= now,
+                )
+                .order_by(OutboxMessage.id)
+            )
+        )
         replies = []
         for row in rows:
             rows_of_buttons = row.options.get("buttons") or []
-            replies.append(Reply(row.text, tuple(
-                tuple(Button(b["label"], b["data"]) for b in r) for r in rows_of_buttons
-            )))
+            replies.append(
+                Reply(
+                    row.text,
+                    tuple(tuple(Button(b["label"], b["data"]) for b in r) for r in rows_of_buttons),
+                )
+            )
             row.status, row.sent_at = "sent", now
     return show(Outcome(replies), out, _speaker(services)) if replies else []
 
 
-def chat(services: Services, role: str, *, family_id: int | None = None,
-         read: Callable[[], str] | None = None, out: TextIO | None = None) -> int:
+def chat(
+    services: Services,
+    role: str,
+    *,
+    family_id: int | None = None,
+    read: Callable[[], str] | None = None,
+    out: TextIO | None = None,
+) -> int:
     """A read-eval-print loop: numbers press the buttons of the last message, /quit ends."""
     out = out or sys.stdout
     family_id = family_id or ensure_demo_family(services)
-    out.write(f"Maeum console — family {family_id}, speaking as the {role}. "
-              "Type a message, a number to press a button, /help, or /quit.\n")
+    out.write(
+        f"Maeum console — family {family_id}, speaking as the {role}. "
+        "Type a message, a number to press a button, /help, or /quit.\n"
+    )
     who, opening = join_as(services, family_id, role, out)
     last_buttons: list[str] = []
 

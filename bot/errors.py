@@ -20,8 +20,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     # Never the message text: only the kind of failure and where.
-    log.error("update %s failed: %s", update_id, type(error).__name__,
-              exc_info=(type(error), error, error.__traceback__) if error else None)
+    log.error(
+        "update %s failed: %s",
+        update_id,
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__) if error else None,
+    )
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":
@@ -37,5 +41,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply = await asyncio.to_thread(error_reply, services_of(context), who)
         await context.bot.send_message(update.effective_chat.id, reply.text)
     except TelegramError as send_error:
-        log.error("could not send the error reply for update %s: %s", update_id,
-                  type(send_error).__name__)
+        log.error(
+            "could not send the error reply for update %s: %s", update_id, type(send_error).__name__
+        )

@@ -51,15 +51,13 @@ async def reminders_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await asyncio.to_thread(step, services)
         except Exception as error:  # one failing step must not stop the others or the bot
-            log.error("periodic %s failed: %s", step.__name__, type(error).__name__,
-                      exc_info=error)
+            log.error("periodic %s failed: %s", step.__name__, type(error).__name__, exc_info=error)
 
 
 async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """One batch per run: about 30 messages a second, so a run ends before the next starts."""
     try:
-        await deliver_pending(context.bot, services_of(context), limit=OUTBOX_BATCH,
-                              max_batches=1)
+        await deliver_pending(context.bot, services_of(context), limit=OUTBOX_BATCH, max_batches=1)
     except Exception as error:
         log.error("outbox delivery failed: %s", type(error).__name__, exc_info=error)
 
@@ -67,7 +65,9 @@ async def outbox_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 def register(application: Application, services: Services, *, tick_seconds: float) -> None:
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     first = min(tick_seconds, 1.0)
-    application.job_queue.run_repeating(reminders_tick, interval=tick_seconds, first=first,
-                                        name="maeum-reminders")
-    application.job_queue.run_repeating(outbox_tick, interval=min(tick_seconds, 2.0),
-                                        first=first, name="maeum-outbox")
+    application.job_queue.run_repeating(
+        reminders_tick, interval=tick_seconds, first=first, name="maeum-reminders"
+    )
+    application.job_queue.run_repeating(
+        outbox_tick, interval=min(tick_seconds, 2.0), first=first, name="maeum-outbox"
+    )

@@ -35,8 +35,10 @@ def markup(options: dict[str, Any]) -> InlineKeyboardMarkup | None:
     rows = options.get("buttons")
     if rows:
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b["label"], callback_data=b["data"]) for b in row]
-             for row in rows]
+            [
+                [InlineKeyboardButton(b["label"], callback_data=b["data"]) for b in row]
+                for row in rows
+            ]
         )
     raw = options.get("reply_markup")
     return InlineKeyboardMarkup.de_json(raw, None) if raw else None
@@ -57,8 +59,7 @@ async def _send(bot: Bot, claimed: Claimed) -> None:
         # 127.0.0.1): the message itself matters more, so send it without them.
         if keyboard is None or _without_links(keyboard) == keyboard:
             raise
-        await bot.send_message(claimed.chat_id, claimed.text,
-                               reply_markup=_without_links(keyboard))
+        await bot.send_message(claimed.chat_id, claimed.text, reply_markup=_without_links(keyboard))
 
 
 async def deliver_pending(
@@ -78,19 +79,29 @@ async def deliver_pending(
             try:
                 await _send(bot, claimed)
             except RetryAfter as error:
-                retry = services.now() + timedelta(seconds=float(
-                    error.retry_after.total_seconds() if isinstance(error.retry_after, timedelta)
-                    else error.retry_after))
-                await asyncio.to_thread(record_failure, services.session_factory, claimed,
-                                        "RetryAfter", retry)
+                retry = services.now() + timedelta(
+                    seconds=float(
+                        error.retry_after.total_seconds()
+                        if isinstance(error.retry_after, timedelta)
+                        else error.retry_after
+                    )
+                )
+                await asyncio.to_thread(
+                    record_failure, services.session_factory, claimed, "RetryAfter", retry
+                )
             except (Forbidden, BadRequest) as error:
                 log.warning("outbox %s undeliverable: %s", claimed.id, type(error).__name__)
-                await asyncio.to_thread(record_failure, services.session_factory, claimed,
-                                        type(error).__name__, None)
+                await asyncio.to_thread(
+                    record_failure, services.session_factory, claimed, type(error).__name__, None
+                )
             except Exception as error:  # network trouble or a bad answer: back off, retry
-                await asyncio.to_thread(record_failure, services.session_factory, claimed,
-                                        type(error).__name__,
-                                        services.now() + backoff(claimed.attempts))
+                await asyncio.to_thread(
+                    record_failure,
+                    services.session_factory,
+                    claimed,
+                    type(error).__name__,
+                    services.now() + backoff(claimed.attempts),
+                )
             else:
                 sent.append(claimed.id)
         await asyncio.to_thread(record_sent, services.session_factory, sent, services.now())

@@ -20,8 +20,14 @@ MAX_BACKOFF = timedelta(hours=1)
 
 
 def enqueue(
-    session: Session, *, dedupe_key: str, chat_id: int, text: str, kind: str,
-    family_id: int | None = None, buttons: list[list[dict[str, str]]] | None = None,
+    session: Session,
+    *,
+    dedupe_key: str,
+    chat_id: int,
+    text: str,
+    kind: str,
+    family_id: int | None = None,
+    buttons: list[list[dict[str, str]]] | None = None,
     due_at: datetime | None = None,
 ) -> None:
     """Queue a message once per dedupe_key (a second call with the same key does nothing).
@@ -29,17 +35,19 @@ def enqueue(
     `buttons` rows of {"label": ..., "data": ...} become an inline keyboard.
     """
     values: dict[str, Any] = {
-        "dedupe_key": dedupe_key, "chat_id": chat_id, "text": text, "kind": kind,
-        "family_id": family_id, "options": {"buttons": buttons} if buttons else {},
+        "dedupe_key": dedupe_key,
+        "chat_id": chat_id,
+        "text": text,
+        "kind": kind,
+        "family_id": family_id,
+        "options": {"buttons": buttons} if buttons else {},
     }
     if due_at is not None:
         values["due_at"] = due_at
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-            index_elements=["dedupe_key"]
-        )
+        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
 
 
@@ -50,16 +58,24 @@ def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = [
-        {"dedupe_key": r["dedupe_key"], "chat_id": r["chat_id"], "text": r["text"],
-         "kind": r["kind"], "family_id": r.get("family_id"),
-         "options": {"buttons": r["buttons"]} if r.get("buttons") else {},
-         "due_at": r["due_at"], "status": "pending", "attempts": 0, "created_at": r["due_at"]}
+        {
+            "dedupe_key": r["dedupe_key"],
+            "chat_id": r["chat_id"],
+            "text": r["text"],
+            "kind": r["kind"],
+            "family_id": r.get("family_id"),
+            "options": {"buttons": r["buttons"]} if r.get("buttons") else {},
+            "due_at": r["due_at"],
+            "status": "pending",
+            "attempts": 0,
+            "created_at": r["due_at"],
+        }
         for r in rows
     ]
     for start in range(0, len(values), 1000):
         session.execute(
             insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"]),
-            values[start:start + 1000],
+            values[start : start + 1000],
         )
 
 
@@ -98,10 +114,14 @@ def claim_due(factory: sessionmaker[Session], now: datetime, limit: int) -> list
                     (OutboxMessage.status == "sending") & (OutboxMessage.locked_until < now),
                 ),
             )
-            .values(status="sending", locked_until=now + LEASE,
-                    attempts=OutboxMessage.attempts + 1)
-            .returning(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.text,
-                       OutboxMessage.options, OutboxMessage.attempts)
+            .values(status="sending", locked_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.chat_id,
+                OutboxMessage.text,
+                OutboxMessage.options,
+                OutboxMessage.attempts,
+            )
             .execution_options(synchronize_session=False)
         ).all()
     return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
@@ -112,7 +132,8 @@ def record_sent(factory: sessionmaker[Session], ids: list[int], now: datetime) -
         return
     with factory() as session, session.begin():
         session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
             .values(status="sent", sent_at=now, locked_until=None, last_error=None)
             .execution_options(synchronize_session=False)
         )
@@ -124,9 +145,14 @@ def record_failure(
     """Back off and retry later, or give up (retry_at None: the chat is gone or blocked us)."""
     with factory() as session, session.begin():
         session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == claimed.id)
-            .values(status="pending" if retry_at else "failed", due_at=retry_at or
-                    OutboxMessage.due_at, locked_until=None, last_error=error[:500])
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claimed.id)
+            .values(
+                status="pending" if retry_at else "failed",
+                due_at=retry_at or OutboxMessage.due_at,
+                locked_until=None,
+                last_error=error[:500],
+            )
             .execution_options(synchronize_session=False)
         )
 

@@ -63,8 +63,9 @@ class ReminderPolicy:
         local = moment.astimezone(self.zone)
         end = datetime.combine(local.date(), self.quiet_end, tzinfo=self.zone)
         if end <= local:
-            end = datetime.combine(local.date() + timedelta(days=1), self.quiet_end,
-                                   tzinfo=self.zone)
+            end = datetime.combine(
+                local.date() + timedelta(days=1), self.quiet_end, tzinfo=self.zone
+            )
         return end.astimezone(moment.tzinfo)
 
     def at(self, day: date, clock: time) -> datetime:
@@ -87,17 +88,22 @@ def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for start in range(0, len(rows), 1000):
-        session.execute(insert(Reminder).on_conflict_do_nothing(), rows[start:start + 1000])
+        session.execute(insert(Reminder).on_conflict_do_nothing(), rows[start : start + 1000])
 
 
 def _eligible_members(session: Session) -> Any:
     return (
-        select(Member.id, Member.role, Member.joined_at, Member.reminder_weekdays,
-               Member.reminder_time)
+        select(
+            Member.id, Member.role, Member.joined_at, Member.reminder_weekdays, Member.reminder_time
+        )
         .join(Family, Family.id == Member.family_id)
-        .where(Member.consent == "given", Member.paused.is_(False),
-               Member.stopped.is_(False), Member.chat_id.is_not(None),
-               Family.status == "active")
+        .where(
+            Member.consent == "given",
+            Member.paused.is_(False),
+            Member.stopped.is_(False),
+            Member.chat_id.is_not(None),
+            Family.status == "active",
+        )
     )
 
 
@@ -107,10 +113,13 @@ def schedule_reminders(session: Session, settings: Settings, now: datetime) -> i
     monday = _week_monday(now, policy.zone)
     week = _iso_week(monday)
     periods = {week} | {(monday + timedelta(days=d)).isoformat() for d in range(7)}
-    existing = set(session.execute(
-        select(Reminder.member_id, Reminder.kind, Reminder.period)
-        .where(Reminder.attempt == 1, Reminder.period.in_(periods))
-    ).all())
+    existing = set(
+        session.execute(
+            select(Reminder.member_id, Reminder.kind, Reminder.period).where(
+                Reminder.attempt == 1, Reminder.period.in_(periods)
+            )
+        ).all()
+    )
     rows: list[dict[str, Any]] = []
     for member_id, role, joined_at, weekdays, clock in session.execute(_eligible_members(session)):
         chosen = preference(settings, role, weekdays, clock)
@@ -142,8 +151,10 @@ def preference(
     if role == "guardian":
         days = _days(weekdays)[:1] or (settings.guardian_reminder_weekday,)
         return Preference(days, clock or settings.guardian_reminder_time)
-    return Preference(_days(weekdays) or _days(settings.child_reminder_weekdays),
-                      clock or settings.child_reminder_time)
+    return Preference(
+        _days(weekdays) or _days(settings.child_reminder_weekdays),
+        clock or settings.child_reminder_time,
+    )
 
 
 def _days(weekdays: str | None) -> tuple[int, ...]:
@@ -156,19 +167,31 @@ def _wanted(
     """(kind, period, due) of a member's first reminders in the week starting `monday`."""
     at = _hhmm(chosen.time)
     weekly = role == "guardian"
-    return [(QUESTIONNAIRE if weekly else MOOD,
-             _iso_week(monday) if weekly else (monday + timedelta(days=d)).isoformat(),
-             policy.at(monday + timedelta(days=d), at)) for d in chosen.weekdays]
+    return [
+        (
+            QUESTIONNAIRE if weekly else MOOD,
+            _iso_week(monday) if weekly else (monday + timedelta(days=d)).isoformat(),
+            policy.at(monday + timedelta(days=d), at),
+        )
+        for d in chosen.weekdays
+    ]
 
 
-def _first(member_id: int, kind: str, period: str, due: datetime, now: datetime,
-           status: str = "pending") -> dict[str, Any]:
-    return {"member_id": member_id, "kind": kind, "period": period, "attempt": 1,
-            "due_at": due, "status": status, "created_at": now}
+def _first(
+    member_id: int, kind: str, period: str, due: datetime, now: datetime, status: str = "pending"
+) -> dict[str, Any]:
+    return {
+        "member_id": member_id,
+        "kind": kind,
+        "period": period,
+        "attempt": 1,
+        "due_at": due,
+        "status": status,
+        "created_at": now,
+    }
 
 
-def reschedule_member(session: Session, settings: Settings, member: Member,
-                      now: datetime) -> None:
+def reschedule_member(session: Session, settings: Settings, member: Member, now: datetime) -> None:
     """Apply a member's new reminder days and time to this week at once.
 
     Their pending first reminders of this week are replaced. One whose new time has already
@@ -179,17 +202,26 @@ def reschedule_member(session: Session, settings: Settings, member: Member,
     chosen = preference(settings, member.role, member.reminder_weekdays, member.reminder_time)
     wanted = _wanted(policy, monday, member.role, chosen)
     periods = {_iso_week(monday)} | {(monday + timedelta(days=d)).isoformat() for d in range(7)}
-    this_week = and_(Reminder.member_id == member.id, Reminder.attempt == 1,
-                     Reminder.period.in_(periods))
+    this_week = and_(
+        Reminder.member_id == member.id, Reminder.attempt == 1, Reminder.period.in_(periods)
+    )
     session.execute(
-        delete(Reminder).where(this_week, Reminder.status == "pending")
+        delete(Reminder)
+        .where(this_week, Reminder.status == "pending")
         .execution_options(synchronize_session=False)
     )
     existing = set(session.scalars(select(Reminder.period).where(this_week)))
     rows = [
-        _first(member.id, kind, period, policy.outside_quiet_hours(due), now,
-               "pending" if due > now else "skipped")
-        for kind, period, due in wanted if period not in existing
+        _first(
+            member.id,
+            kind,
+            period,
+            policy.outside_quiet_hours(due),
+            now,
+            "pending" if due > now else "skipped",
+        )
+        for kind, period, due in wanted
+        if period not in existing
     ]
     _insert_ignore(session, rows)
 
@@ -201,16 +233,21 @@ def _done(
     done: set[int] = set()
     weekly = [r for r in reminders if r.kind == QUESTIONNAIRE]
     if weekly:
-        completed = set(session.execute(
-            select(QuestionnaireResponse.member_id, QuestionnaireResponse.week).where(
-                QuestionnaireResponse.member_id.in_({r.member_id for r in weekly}),
-                QuestionnaireResponse.status == "completed",
-            )
-        ).all())
+        completed = set(
+            session.execute(
+                select(QuestionnaireResponse.member_id, QuestionnaireResponse.week).where(
+                    QuestionnaireResponse.member_id.in_({r.member_id for r in weekly}),
+                    QuestionnaireResponse.status == "completed",
+                )
+            ).all()
+        )
         # A late (second) reminder is also answered by a check-in for the current week.
         current = _iso_week(now.astimezone(policy.zone).date())
-        done |= {r.id for r in weekly
-                 if (r.member_id, r.period) in completed or (r.member_id, current) in completed}
+        done |= {
+            r.id
+            for r in weekly
+            if (r.member_id, r.period) in completed or (r.member_id, current) in completed
+        }
     daily = [r for r in reminders if r.kind == MOOD]
     if daily:
         earliest = min(policy.at(date.fromisoformat(r.period), time(0)) for r in daily)
@@ -237,8 +274,10 @@ def _stale(reminder: Reminder, now: datetime, policy: ReminderPolicy) -> bool:
     """
     local_today = now.astimezone(policy.zone).date()
     if reminder.kind == QUESTIONNAIRE:
-        return reminder.period not in (_iso_week(local_today),
-                                       _iso_week(local_today - timedelta(days=7)))
+        return reminder.period not in (
+            _iso_week(local_today),
+            _iso_week(local_today - timedelta(days=7)),
+        )
     return date.fromisoformat(reminder.period) < local_today - timedelta(days=1)
 
 
@@ -249,25 +288,36 @@ class ReminderPass:
 
 
 def send_due_reminders(
-    session: Session, settings: Settings, catalogue: Catalogue, now: datetime,
+    session: Session,
+    settings: Settings,
+    catalogue: Catalogue,
+    now: datetime,
     limit: int = 1000,
 ) -> ReminderPass:
     """Turn up to `limit` due reminders into outbox messages (or skip them)."""
     policy = ReminderPolicy.from_settings(settings)
     if policy.in_quiet_hours(now):
         return ReminderPass(0, 0)
-    due = list(session.scalars(
-        select(Reminder).where(Reminder.status == "pending", Reminder.due_at <= now)
-        .order_by(Reminder.due_at, Reminder.id).limit(limit)
-    ))
+    due = list(
+        session.scalars(
+            select(Reminder)
+            .where(Reminder.status == "pending", Reminder.due_at <= now)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+        )
+    )
     if not due:
         return ReminderPass(0, 0)
-    members = {m.id: m for m in session.scalars(
-        select(Member).where(Member.id.in_({r.member_id for r in due}))
-    )}
-    families = {f.id: f for f in session.scalars(
-        select(Family).where(Family.id.in_({m.family_id for m in members.values()}))
-    )}
+    members = {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.id.in_({r.member_id for r in due})))
+    }
+    families = {
+        f.id: f
+        for f in session.scalars(
+            select(Family).where(Family.id.in_({m.family_id for m in members.values()}))
+        )
+    }
     done = _done(session, due, policy, now)
     queued = 0
     seconds: list[dict[str, Any]] = []
@@ -276,9 +326,15 @@ def send_due_reminders(
     for reminder in due:
         member = members[reminder.member_id]
         family = families[member.family_id]
-        skip = (reminder.id in done or _stale(reminder, now, policy) or member.paused
-                or member.stopped or member.consent != "given" or member.chat_id is None
-                or family.status != "active")
+        skip = (
+            reminder.id in done
+            or _stale(reminder, now, policy)
+            or member.paused
+            or member.stopped
+            or member.consent != "given"
+            or member.chat_id is None
+            or family.status != "active"
+        )
         if skip:
             reminder.status = "skipped"
             continue
@@ -286,25 +342,43 @@ def send_due_reminders(
         start = "start_questionnaire" if reminder.kind == QUESTIONNAIRE else "start_mood"
         action = "go:checkin" if reminder.kind == QUESTIONNAIRE else "go:mood"
         text = catalogue.t(member.language, f"reminder.{reminder.kind}_{order}")
-        records.append(outgoing_values(
-            family_id=member.family_id, member_id=member.id, text=text, kind="reminder",
-            lang=member.language, created_at=now,
-        ))
-        messages.append({
-            "dedupe_key": f"reminder:{reminder.id}", "chat_id": member.chat_id,
-            "text": text,
-            "kind": "reminder", "family_id": member.family_id,
-            "buttons": [[{"label": catalogue.t(member.language, f"reminder.{start}"),
-                          "data": action}]],
-            "due_at": now,
-        })
+        records.append(
+            outgoing_values(
+                family_id=member.family_id,
+                member_id=member.id,
+                text=text,
+                kind="reminder",
+                lang=member.language,
+                created_at=now,
+            )
+        )
+        messages.append(
+            {
+                "dedupe_key": f"reminder:{reminder.id}",
+                "chat_id": member.chat_id,
+                "text": text,
+                "kind": "reminder",
+                "family_id": member.family_id,
+                "buttons": [
+                    [{"label": catalogue.t(member.language, f"reminder.{start}"), "data": action}]
+                ],
+                "due_at": now,
+            }
+        )
         reminder.status, reminder.sent_at = "sent", now
         queued += 1
         if reminder.attempt == 1:
-            seconds.append({"member_id": member.id, "kind": reminder.kind,
-                            "period": reminder.period, "attempt": 2,
-                            "due_at": policy.outside_quiet_hours(now + policy.second_after),
-                            "status": "pending", "created_at": now})
+            seconds.append(
+                {
+                    "member_id": member.id,
+                    "kind": reminder.kind,
+                    "period": reminder.period,
+                    "attempt": 2,
+                    "due_at": policy.outside_quiet_hours(now + policy.second_after),
+                    "status": "pending",
+                    "created_at": now,
+                }
+            )
     session.flush()
     if records:
         session.execute(insert(Message), records)

@@ -17,9 +17,7 @@ class Settings(BaseSettings):
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'maeum.sqlite3'}", alias="DATABASE_URL"
     )
     telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
-    telegram_api_url: str = Field(
-        default="https://api.telegram.org/bot", alias="TELEGRAM_API_URL"
-    )
+    telegram_api_url: str = Field(default="https://api.telegram.org/bot", alias="TELEGRAM_API_URL")
     # Used for invite deep links when the bot is not reachable to ask its name (getMe).
     telegram_bot_username: str = Field(default="MaeumBot", alias="TELEGRAM_BOT_USERNAME")
     # Set to receive updates by webhook instead of polling (public HTTPS URL).

@@ -72,9 +72,7 @@ def add_officer(
         if code is None:
             raise NotAllowed("district")
     password = new_password()
-    create_officer(
-        session, username, role, code, password, display_name=display_name.strip()[:100]
-    )
+    create_officer(session, username, role, code, password, display_name=display_name.strip()[:100])
     return password
 
 

@@ -138,7 +138,12 @@ def open_or_merge(
         case.updated_at = now
         action = "open" if opened else ("raise" if raised else "merge")
         audit.record(
-            session, actor, action, at=now, case_id=case.id, family_id=family.id,
+            session,
+            actor,
+            action,
+            at=now,
+            case_id=case.id,
+            family_id=family.id,
             detail={"rule_id": trigger.rule_id, "severity": trigger.severity},
         )
         session.flush()

@@ -72,7 +72,9 @@ def register(commands: Any) -> None:
 
 def _officer_option(parser: argparse.ArgumentParser, required: bool = False) -> None:
     parser.add_argument(
-        "--officer", required=required, metavar="USERNAME",
+        "--officer",
+        required=required,
+        metavar="USERNAME",
         help="act as this officer (default: an administrator acting from the CLI)",
     )
 
@@ -139,12 +141,15 @@ def _show(args: argparse.Namespace, settings: Any) -> int:
         if case.outcome:
             print(f"  outcome: {case.outcome}")
         for trigger in case.triggers:
-            print(f"  trigger {trigger.created_at:%Y-%m-%d %H:%M} {trigger.rule_id}"
-                  f" ({trigger.severity})")
+            print(
+                f"  trigger {trigger.created_at:%Y-%m-%d %H:%M} {trigger.rule_id}"
+                f" ({trigger.severity})"
+            )
         print(f"  {len(case.notes)} note(s)")
         for entry in case_audit(session, actor, case.id):
-            print(f"  audit {entry.at:%Y-%m-%d %H:%M} {entry.actor} {entry.action}"
-                  f" via {entry.source}")
+            print(
+                f"  audit {entry.at:%Y-%m-%d %H:%M} {entry.actor} {entry.action} via {entry.source}"
+            )
 
     return _run(settings, args.officer, work)
 
@@ -213,6 +218,8 @@ def _periodic(_args: argparse.Namespace, settings: Any) -> int:
         report = run_periodic_rules(
             session, rules, utcnow(), config=EscalationConfig.from_settings(settings)
         )
-    print(f"{report.opened} case(s) opened, {len(report.outcomes)} finding(s),"
-          f" {len(report.sla_breaches)} SLA breach(es) alerted")
+    print(
+        f"{report.opened} case(s) opened, {len(report.outcomes)} finding(s),"
+        f" {len(report.sla_breaches)} SLA breach(es) alerted"
+    )
     return 0

@@ -109,7 +109,9 @@ def _questionnaire_evidence(
         return None
     total = current.total_score
     evidence: dict[str, Any] = {
-        "instrument": current.instrument_id, "week": current.week, "total": total,
+        "instrument": current.instrument_id,
+        "week": current.week,
+        "total": total,
         "band": current.band,
     }
     if condition.total_at_least is not None and (total is None or total < condition.total_at_least):
@@ -119,7 +121,8 @@ def _questionnaire_evidence(
     if condition.subscale_at_least is not None:
         scores = current.subscale_scores or {}
         hits = {
-            name: scores[name] for name, threshold in condition.subscale_at_least.items()
+            name: scores[name]
+            for name, threshold in condition.subscale_at_least.items()
             if scores.get(name) is not None and float(scores[name]) >= threshold
         }
         if not hits:
@@ -145,8 +148,10 @@ def _questionnaire_evidence(
             return None
         if series[-1] - series[0] < condition.trend.rise_at_least:
             return None
-        evidence["trend"] = {"weeks": [w.week for w in history[-weeks:]] + [current.week],
-                             "totals": series}
+        evidence["trend"] = {
+            "weeks": [w.week for w in history[-weeks:]] + [current.week],
+            "totals": series,
+        }
     return evidence
 
 

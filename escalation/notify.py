@@ -40,8 +40,13 @@ def _enqueue(
         with session.begin_nested():
             session.add(
                 OutboxMessage(
-                    dedupe_key=key, chat_id=chat_id, text=body, kind=kind,
-                    family_id=family_id, options=options or {}, due_at=now,
+                    dedupe_key=key,
+                    chat_id=chat_id,
+                    text=body,
+                    kind=kind,
+                    family_id=family_id,
+                    options=options or {},
+                    due_at=now,
                 )
             )
     except IntegrityError:  # another worker enqueued the same message first
@@ -52,20 +57,30 @@ def safety_reply_text(language: str) -> str:
     return text("safety_reply", language, help_lines=help_lines(language))
 
 
-def enqueue_safety_reply(
-    session: Session, member: Member, case_id: int, now: datetime
-) -> Message:
+def enqueue_safety_reply(session: Session, member: Member, case_id: int, now: datetime) -> Message:
     """The calm help-lines message, stored as a bot message and queued for the member."""
     body = safety_reply_text(member.language)
-    message = Message(**outgoing_values(
-        family_id=member.family_id, member_id=member.id, kind="safety", text=body,
-        lang=member.language, case_id=case_id, created_at=now,
-    ))
+    message = Message(
+        **outgoing_values(
+            family_id=member.family_id,
+            member_id=member.id,
+            kind="safety",
+            text=body,
+            lang=member.language,
+            case_id=case_id,
+            created_at=now,
+        )
+    )
     session.add(message)
     if member.chat_id is not None:
         _enqueue(
-            session, key=f"safety:case:{case_id}", chat_id=member.chat_id, body=body,
-            kind="safety", now=now, family_id=member.family_id,
+            session,
+            key=f"safety:case:{case_id}",
+            chat_id=member.chat_id,
+            body=body,
+            kind="safety",
+            now=now,
+            family_id=member.family_id,
         )
     return message
 
@@ -91,18 +106,27 @@ def case_buttons(case_id: int, config: EscalationConfig, language: str) -> dict[
     """Bot API `reply_markup`: claim the case; open it in the dashboard."""
     return {
         "reply_markup": {
-            "inline_keyboard": [[
-                {"text": text("button_claim", language),
-                 "callback_data": f"{CLAIM_CALLBACK_PREFIX}{case_id}"},
-                {"text": text("button_open", language), "url": config.case_url(case_id)},
-            ]]
+            "inline_keyboard": [
+                [
+                    {
+                        "text": text("button_claim", language),
+                        "callback_data": f"{CLAIM_CALLBACK_PREFIX}{case_id}",
+                    },
+                    {"text": text("button_open", language), "url": config.case_url(case_id)},
+                ]
+            ]
         }
     }
 
 
 def enqueue_officer_alert(
-    session: Session, case: Case, family: Family, config: EscalationConfig, now: datetime,
-    *, raised: bool = False,
+    session: Session,
+    case: Case,
+    family: Family,
+    config: EscalationConfig,
+    now: datetime,
+    *,
+    raised: bool = False,
 ) -> bool:
     """Post an urgent case to its district's officer group chat; False if it has none."""
     district = session.get(District, case.district_id)
@@ -123,8 +147,12 @@ def enqueue_officer_alert(
 
 
 def enqueue_sla_breach(
-    session: Session, case: Case, family: Family, supervisors: list[Officer],
-    config: EscalationConfig, now: datetime,
+    session: Session,
+    case: Case,
+    family: Family,
+    supervisors: list[Officer],
+    config: EscalationConfig,
+    now: datetime,
 ) -> int:
     """Alert the district's officer chat and each supervisor with a Telegram account."""
     district = session.get(District, case.district_id)

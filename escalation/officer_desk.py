@@ -99,8 +99,14 @@ def _values(case: Case, config: EscalationConfig, language: str, now: datetime) 
 
 
 class _Desk:
-    def __init__(self, session: Session, officer: Officer, where: Where,
-                 config: EscalationConfig, now: datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        officer: Officer,
+        where: Where,
+        config: EscalationConfig,
+        now: datetime,
+    ) -> None:
         self.session, self.officer, self.where = session, officer, where
         self.config, self.now = config, now
         self.language = officer.language
@@ -120,8 +126,9 @@ class _Desk:
             values["reason"] = _short(case.reason)
             lines.append(self.t("desk_queue_line", **values))
         if total > len(cases):
-            lines.append(self.t("desk_queue_more", count=total - len(cases),
-                                url=self.config.dashboard_url))
+            lines.append(
+                self.t("desk_queue_more", count=total - len(cases), url=self.config.dashboard_url)
+            )
         return DeskReply("\n".join(lines))
 
     def case(self, args: list[str]) -> DeskReply:
@@ -131,11 +138,18 @@ class _Desk:
         last_note = ""
         if case.notes:
             last_note = self.t("desk_last_note", text=_short(case.notes[-1].text, 200))
-        body = self.t("desk_case", triggers=len(case.triggers), rules=rules,
-                      notes=len(case.notes), last_note=last_note, **values)
+        body = self.t(
+            "desk_case",
+            triggers=len(case.triggers),
+            rules=rules,
+            notes=len(case.notes),
+            last_note=last_note,
+            **values,
+        )
         if case.outcome:
-            body += "\n" + self.t("desk_case_outcome",
-                                  outcome_label=self.t(f"outcome_{case.outcome}"))
+            body += "\n" + self.t(
+                "desk_case_outcome", outcome_label=self.t(f"outcome_{case.outcome}")
+            )
         buttons = case_buttons(case.id, self.config, self.language)["reply_markup"]
         rows = buttons["inline_keyboard"]
         if case.status != "open":
@@ -148,14 +162,18 @@ class _Desk:
             queue.claim_case(self.session, self.actor, case_id, now=self.now)
         except CaseAlreadyClaimed as taken:
             if taken.claimed_by_id == self.officer.id:
-                return DeskReply(self.t("desk_already_yours", case_id=case_id),
-                                 notice=self.t("desk_already_yours", case_id=case_id))
+                return DeskReply(
+                    self.t("desk_already_yours", case_id=case_id),
+                    notice=self.t("desk_already_yours", case_id=case_id),
+                )
             owner = self.session.get(Officer, taken.claimed_by_id) if taken.claimed_by_id else None
-            message = self.t("desk_already_claimed", case_id=case_id,
-                             owner=_owner_name(owner, self.language))
+            message = self.t(
+                "desk_already_claimed", case_id=case_id, owner=_owner_name(owner, self.language)
+            )
             return DeskReply(message, notice=message)
-        return DeskReply(self.t("desk_claimed", case_id=case_id),
-                         notice=self.t("desk_claimed_notice"))
+        return DeskReply(
+            self.t("desk_claimed", case_id=case_id), notice=self.t("desk_claimed_notice")
+        )
 
     def note(self, args: list[str]) -> DeskReply:
         case_id = int(args[0])
@@ -169,8 +187,11 @@ class _Desk:
         case = queue.resolve_case(
             self.session, self.actor, case_id, outcome, note=note, now=self.now
         )
-        return DeskReply(self.t("desk_resolved", case_id=case.id,
-                                outcome_label=self.t(f"outcome_{case.outcome}")))
+        return DeskReply(
+            self.t(
+                "desk_resolved", case_id=case.id, outcome_label=self.t(f"outcome_{case.outcome}")
+            )
+        )
 
     def msg(self, args: list[str]) -> DeskReply:
         case_id = int(args[0])
@@ -187,7 +208,9 @@ _MIN_WORDS = {"queue": 0, "case": 1, "claim": 1, "note": 2, "resolve": 2, "msg":
 
 
 def _in_one_turn(
-    factory: sessionmaker[Session], where: Where, now: datetime,
+    factory: sessionmaker[Session],
+    where: Where,
+    now: datetime,
     body: Callable[[Session, Officer], DeskReply],
 ) -> DeskReply:
     try:
@@ -218,8 +241,12 @@ def _kind_words(error: Exception, case_id: int, language: str) -> str:
 
 
 def handle_officer_command(
-    factory: sessionmaker[Session], config: EscalationConfig, where: Where,
-    command: str, args: list[str], now: datetime,
+    factory: sessionmaker[Session],
+    config: EscalationConfig,
+    where: Where,
+    command: str,
+    args: list[str],
+    now: datetime,
 ) -> DeskReply:
     """Run one officer command; refusals come back as kind words, never as exceptions."""
 
@@ -243,8 +270,12 @@ def handle_officer_command(
 
 
 def handle_claim_button(
-    factory: sessionmaker[Session], config: EscalationConfig, where: Where,
-    case_id: int, alert_text: str, now: datetime,
+    factory: sessionmaker[Session],
+    config: EscalationConfig,
+    where: Where,
+    case_id: int,
+    alert_text: str,
+    now: datetime,
 ) -> DeskReply:
     """The claim button under a case alert: claim, and mark the alert with its owner."""
 

@@ -82,16 +82,18 @@ def _silent_members(
     )
     if role == "guardian":
         answered = (
-            select(QuestionnaireResponse.member_id.label("member_id"),
-                   func.max(QuestionnaireResponse.week).label("week"))
+            select(
+                QuestionnaireResponse.member_id.label("member_id"),
+                func.max(QuestionnaireResponse.week).label("week"),
+            )
             .where(QuestionnaireResponse.status == "completed")
             .group_by(QuestionnaireResponse.member_id)
         ).subquery()
     else:
         answered = (
-            select(MoodCheckin.member_id.label("member_id"),
-                   func.max(MoodCheckin.week).label("week"))
-            .group_by(MoodCheckin.member_id)
+            select(
+                MoodCheckin.member_id.label("member_id"), func.max(MoodCheckin.week).label("week")
+            ).group_by(MoodCheckin.member_id)
         ).subquery()
     rows = session.execute(
         select(Member.id, Member.family_id, Member.joined_at, answered.c.week)
@@ -204,9 +206,7 @@ def _mood_streaks(
         with unit_of_work(session):
             checkin = session.get(MoodCheckin, checkin_id)
             assert checkin is not None
-            outcome = escalate_checkin(
-                session, rules, checkin, now, config=config, actor=PERIODIC
-            )
+            outcome = escalate_checkin(session, rules, checkin, now, config=config, actor=PERIODIC)
         if outcome is not None and not all(c.duplicate for c in outcome.changes):
             outcomes.append(outcome)
     return outcomes
@@ -235,17 +235,24 @@ def detect_sla_breaches(
         for case in overdue:
             family = session.get(Family, case.family_id)
             assert family is not None
-            supervisors = list(session.scalars(
-                select(Officer).where(
-                    Officer.district_id == case.district_id,
-                    Officer.role == "supervisor",
-                    Officer.active.is_(True),
+            supervisors = list(
+                session.scalars(
+                    select(Officer).where(
+                        Officer.district_id == case.district_id,
+                        Officer.role == "supervisor",
+                        Officer.active.is_(True),
+                    )
                 )
-            ))
+            )
             sent = enqueue_sla_breach(session, case, family, supervisors, config, now)
             case.sla_breach_alerted_at = now
             audit.record(
-                session, PERIODIC, "sla_breach", at=now, case_id=case.id, family_id=family.id,
+                session,
+                PERIODIC,
+                "sla_breach",
+                at=now,
+                case_id=case.id,
+                family_id=family.id,
                 detail={"due_at": case.sla_due_at.isoformat(), "alerts": sent},
             )
             alerted.append(case.id)

@@ -168,7 +168,10 @@ def _require_owner_or_supervisor(case: Case, actor: Actor) -> None:
 
 
 def claim_case(
-    session: Session, actor: Actor, case_id: int, *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
     now: datetime | None = None,
 ) -> Case:
     """Take an open case. Atomic: of many claimers exactly one wins, the others get
@@ -193,7 +196,10 @@ def claim_case(
 
 
 def release_case(
-    session: Session, actor: Actor, case_id: int, *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    *,
     now: datetime | None = None,
 ) -> Case:
     """Give a claimed case back to the queue (its owner, or a supervisor)."""
@@ -208,7 +214,12 @@ def release_case(
         case.status, case.claimed_by_id, case.claimed_at = "open", None, None
         case.updated_at = now
         audit.record(
-            session, actor, "release", at=now, case_id=case.id, family_id=case.family_id,
+            session,
+            actor,
+            "release",
+            at=now,
+            case_id=case.id,
+            family_id=case.family_id,
             detail={"from_officer_id": previous},
         )
         session.flush()
@@ -216,8 +227,12 @@ def release_case(
 
 
 def reassign_case(
-    session: Session, actor: Actor, case_id: int, to_officer_id: int,
-    *, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    to_officer_id: int,
+    *,
+    now: datetime | None = None,
 ) -> Case:
     """Hand a case to another active officer of its district (its owner, or a supervisor)."""
     now = now or utcnow()
@@ -234,7 +249,12 @@ def reassign_case(
         case.status, case.claimed_by_id, case.claimed_at = "claimed", officer.id, now
         case.updated_at = now
         audit.record(
-            session, actor, "reassign", at=now, case_id=case.id, family_id=case.family_id,
+            session,
+            actor,
+            "reassign",
+            at=now,
+            case_id=case.id,
+            family_id=case.family_id,
             detail={"from_officer_id": previous, "to_officer_id": officer.id},
         )
         session.flush()
@@ -242,8 +262,12 @@ def reassign_case(
 
 
 def add_note(
-    session: Session, actor: Actor, case_id: int, text: str,
-    *, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    text: str,
+    *,
+    now: datetime | None = None,
 ) -> CaseNote:
     """A note on the case, by anyone of its district (resolved cases included)."""
     text = text.strip()
@@ -259,15 +283,25 @@ def add_note(
         session.flush()
         # The audit log names the note, never repeats its text.
         audit.record(
-            session, actor, "note", at=now, case_id=case.id, family_id=case.family_id,
+            session,
+            actor,
+            "note",
+            at=now,
+            case_id=case.id,
+            family_id=case.family_id,
             detail={"note_id": note.id},
         )
         return note
 
 
 def resolve_case(
-    session: Session, actor: Actor, case_id: int, outcome: str,
-    note: str | None = None, *, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    outcome: str,
+    note: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Case:
     """Close the case with one of `OUTCOMES` (its owner, anyone if unclaimed, a supervisor)."""
     if outcome not in OUTCOMES:
@@ -280,10 +314,18 @@ def resolve_case(
         if note and note.strip():
             add_note(session, actor, case_id, note, now=now)
         case.status, case.outcome, case.resolved_at, case.updated_at = (
-            "resolved", outcome, now, now,
+            "resolved",
+            outcome,
+            now,
+            now,
         )
         audit.record(
-            session, actor, "resolve", at=now, case_id=case.id, family_id=case.family_id,
+            session,
+            actor,
+            "resolve",
+            at=now,
+            case_id=case.id,
+            family_id=case.family_id,
             detail={"outcome": outcome},
         )
         session.flush()
@@ -291,8 +333,12 @@ def resolve_case(
 
 
 def reopen_case(
-    session: Session, actor: Actor, case_id: int, config: EscalationConfig | None = None,
-    *, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    config: EscalationConfig | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Case:
     """Put a resolved case back in the queue, with a fresh SLA deadline.
 
@@ -322,7 +368,12 @@ def reopen_case(
         case.priority = priority(case.severity, case.family.child_age(now.date()), now)
         case.updated_at = now
         audit.record(
-            session, actor, "reopen", at=now, case_id=case.id, family_id=case.family_id,
+            session,
+            actor,
+            "reopen",
+            at=now,
+            case_id=case.id,
+            family_id=case.family_id,
             detail={"previous_outcome": previous_outcome},
         )
         session.flush()
@@ -340,14 +391,17 @@ def _recipient(session: Session, case: Case, to: str | None) -> Member:
         message_ids = [t.message_id for t in case.triggers if t.message_id is not None]
         member = None
         if message_ids:
-            member_id = session.scalar(select(Message.member_id).where(
-                Message.id == max(message_ids)
-            ))
+            member_id = session.scalar(
+                select(Message.member_id).where(Message.id == max(message_ids))
+            )
             member = next((m for m in members.values() if m.id == member_id), None)
         if member is None or member.chat_id is None:
             member = next(
-                (members[r] for r in ("child", "guardian")
-                 if r in members and members[r].chat_id is not None),
+                (
+                    members[r]
+                    for r in ("child", "guardian")
+                    if r in members and members[r].chat_id is not None
+                ),
                 None,
             )
     if member is None or member.chat_id is None:
@@ -356,8 +410,13 @@ def _recipient(session: Session, case: Case, to: str | None) -> Member:
 
 
 def message_family(
-    session: Session, actor: Actor, case_id: int, text: str,
-    *, to: str | None = None, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    text: str,
+    *,
+    to: str | None = None,
+    now: datetime | None = None,
 ) -> Message:
     """Write to the family through the bot, as their counsellor; the reply joins the case.
 
@@ -376,17 +435,19 @@ def message_family(
         _require_owner_or_supervisor(case, actor)
         member = _recipient(session, case, to)
         assert member.chat_id is not None
-        message = Message(**outgoing_values(
-            family_id=case.family_id,
-            member_id=member.id,
-            sender="officer",
-            kind="counsellor",
-            text=text,
-            lang=member.language,
-            officer_id=actor.officer_id,
-            case_id=case.id,
-            created_at=now,
-        ))
+        message = Message(
+            **outgoing_values(
+                family_id=case.family_id,
+                member_id=member.id,
+                sender="officer",
+                kind="counsellor",
+                text=text,
+                lang=member.language,
+                officer_id=actor.officer_id,
+                case_id=case.id,
+                created_at=now,
+            )
+        )
         session.add(message)
         session.flush()
         session.add(
@@ -400,7 +461,12 @@ def message_family(
             )
         )
         audit.record(
-            session, actor, "message_family", at=now, case_id=case.id, family_id=case.family_id,
+            session,
+            actor,
+            "message_family",
+            at=now,
+            case_id=case.id,
+            family_id=case.family_id,
             detail={"message_id": message.id, "to": member.role},
         )
         return message
@@ -418,7 +484,9 @@ def officer_by_telegram_user(session: Session, telegram_user_id: int) -> Officer
 
 def officers_of_district(session: Session, district_id: int) -> Sequence[Officer]:
     with unit_of_work(session):
-        query = select(Officer).where(
-            Officer.district_id == district_id, Officer.active.is_(True)
-        ).order_by(Officer.id)
+        query = (
+            select(Officer)
+            .where(Officer.district_id == district_id, Officer.active.is_(True))
+            .order_by(Officer.id)
+        )
         return list(session.scalars(query))

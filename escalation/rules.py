@@ -12,8 +12,14 @@ from escalation.errors import InvalidRules
 # The label sets of the classifier contract (DESIGN.md). Kept here rather than imported from
 # `nlp`, so loading rules never loads the model's libraries (the dashboard has no use for them).
 RISKS = (
-    "self_harm", "abuse_physical", "abuse_sexual", "abuse_emotional", "neglect",
-    "domestic_violence", "harm_to_child_urge", "parent_crisis",
+    "self_harm",
+    "abuse_physical",
+    "abuse_sexual",
+    "abuse_emotional",
+    "neglect",
+    "domestic_violence",
+    "harm_to_child_urge",
+    "parent_crisis",
 )
 EMOTIONS = ("joy", "sadness", "anger", "fear", "stress", "guilt", "despair", "neutral")
 # The contract says "parent"; the database says "guardian". Rules may use either.
@@ -93,8 +99,11 @@ class QuestionnaireCondition(_Strict):
     @model_validator(mode="after")
     def _something_to_test(self) -> "QuestionnaireCondition":
         if (
-            self.total_at_least is None and not self.band_in and not self.subscale_at_least
-            and self.change_at_least is None and self.trend is None
+            self.total_at_least is None
+            and not self.band_in
+            and not self.subscale_at_least
+            and self.change_at_least is None
+            and self.trend is None
         ):
             raise ValueError(
                 "a questionnaire condition needs total_at_least, band_in, subscale_at_least,"

@@ -92,8 +92,7 @@ def apply_triggers(
     changes = tuple(open_or_merge(session, family, t, now, config, actor) for t in triggers)
     safety_text = None
     urgent_cases = [
-        session.get(Case, c.case_id) for c in changes
-        if c.severity == "urgent" and not c.duplicate
+        session.get(Case, c.case_id) for c in changes if c.severity == "urgent" and not c.duplicate
     ]
     unanswered = [c for c in urgent_cases if c is not None and c.safety_reply_at is None]
     if member is not None and unanswered:
@@ -103,7 +102,12 @@ def apply_triggers(
         for case in unanswered:
             case.safety_reply_at = now
             audit.record(
-                session, actor, "safety_reply", at=now, case_id=case.id, family_id=family.id,
+                session,
+                actor,
+                "safety_reply",
+                at=now,
+                case_id=case.id,
+                family_id=family.id,
                 detail={"member_id": member.id},
             )
     # The person hears back first; then the district's officers are told.
@@ -148,7 +152,12 @@ def attach_family_reply(session: Session, message: Message, now: datetime) -> in
         return None
     message.case_id = case.id
     audit.record(
-        session, BOT, "family_reply", at=now, case_id=case.id, family_id=case.family_id,
+        session,
+        BOT,
+        "family_reply",
+        at=now,
+        case_id=case.id,
+        family_id=case.family_id,
         detail={"message_id": message.id},
     )
     if case.claimed_by_id is not None:
@@ -220,7 +229,12 @@ def escalate_questionnaire(
         member = session.get(Member, response.member_id)
         assert family is not None
         return apply_triggers(
-            session, family, _triggers(matches, response_id=response.id), now, config, BOT,
+            session,
+            family,
+            _triggers(matches, response_id=response.id),
+            now,
+            config,
+            BOT,
             member,
         )
 

@@ -105,8 +105,12 @@ def enrol_family(
     invites = [_new_invite(session, family, role, now, invite_ttl) for role in ROLES]
     session.add(
         AuditEntry(
-            at=now, actor=created_by, action="family.enrol", source=created_by.split(":")[0],
-            family_id=family.id, detail={"district": district.code},
+            at=now,
+            actor=created_by,
+            action="family.enrol",
+            source=created_by.split(":")[0],
+            family_id=family.id,
+            detail={"district": district.code},
         )
     )
     session.flush()
@@ -130,8 +134,11 @@ def _new_invite(
 ) -> Invite:
     # 12 random bytes: 16 URL-safe characters, well inside Telegram's 64-character start limit.
     invite = Invite(
-        code=secrets.token_urlsafe(12), family_id=family.id, role=role,
-        created_at=now, expires_at=now + ttl,
+        code=secrets.token_urlsafe(12),
+        family_id=family.id,
+        role=role,
+        created_at=now,
+        expires_at=now + ttl,
     )
     session.add(invite)
     session.flush()
@@ -237,9 +244,7 @@ def delete_member_data(session: Session, member: Member, now: datetime) -> Delet
     open_trigger_responses = select(CaseTrigger.response_id).where(
         CaseTrigger.case_id.in_(open_case_ids), CaseTrigger.response_id.is_not(None)
     )
-    any_trigger_messages = select(CaseTrigger.message_id).where(
-        CaseTrigger.message_id.is_not(None)
-    )
+    any_trigger_messages = select(CaseTrigger.message_id).where(CaseTrigger.message_id.is_not(None))
     mine = select(Message.id).where(Message.member_id == member.id)
     kept_ids = set(
         session.scalars(
@@ -285,9 +290,7 @@ def delete_member_data(session: Session, member: Member, now: datetime) -> Delet
     )
     kept_mine = response_ids & kept_responses
     other_triggers = set(
-        session.scalars(
-            select(CaseTrigger.response_id).where(CaseTrigger.response_id.is_not(None))
-        )
+        session.scalars(select(CaseTrigger.response_id).where(CaseTrigger.response_id.is_not(None)))
     )
     erase = response_ids - kept_mine
     # Responses only resolved cases point to keep their row (scores) but lose every answer.
@@ -368,16 +371,25 @@ def export_family(session: Session, family_id: int) -> dict[str, Any]:
         },
         "members": [
             {
-                "id": m.id, "role": m.role, "language": m.language, "consent": m.consent,
-                "paused": m.paused, "stopped": m.stopped,
+                "id": m.id,
+                "role": m.role,
+                "language": m.language,
+                "consent": m.consent,
+                "paused": m.paused,
+                "stopped": m.stopped,
                 "joined_at": m.joined_at.isoformat() if m.joined_at else None,
             }
             for m in members
         ],
         "questionnaires": [
             {
-                "id": r.id, "member_id": r.member_id, "instrument": r.instrument_id,
-                "week": r.week, "status": r.status, "total": r.total_score, "band": r.band,
+                "id": r.id,
+                "member_id": r.member_id,
+                "instrument": r.instrument_id,
+                "week": r.week,
+                "status": r.status,
+                "total": r.total_score,
+                "band": r.band,
                 "subscales": r.subscale_scores,
                 "answers": [
                     {"item": a.item_id, "value": a.value, "text": a.text} for a in r.answers
@@ -386,25 +398,44 @@ def export_family(session: Session, family_id: int) -> dict[str, Any]:
             for r in responses
         ],
         "mood_checkins": [
-            {"id": c.id, "member_id": c.member_id, "mood": c.mood, "week": c.week,
-             "created_at": c.created_at.isoformat()}
+            {
+                "id": c.id,
+                "member_id": c.member_id,
+                "mood": c.mood,
+                "week": c.week,
+                "created_at": c.created_at.isoformat(),
+            }
             for c in moods
         ],
         "messages": [
-            {"id": m.id, "member_id": m.member_id, "direction": m.direction, "sender": m.sender,
-             "kind": m.kind, "text": m.text, "created_at": m.created_at.isoformat()}
+            {
+                "id": m.id,
+                "member_id": m.member_id,
+                "direction": m.direction,
+                "sender": m.sender,
+                "kind": m.kind,
+                "text": m.text,
+                "created_at": m.created_at.isoformat(),
+            }
             for m in messages
         ],
     }
 
 
 def _audit(
-    session: Session, member: Member, action: str, now: datetime,
+    session: Session,
+    member: Member,
+    action: str,
+    now: datetime,
     detail: dict[str, Any] | None = None,
 ) -> None:
     session.add(
         AuditEntry(
-            at=now, actor=f"member:{member.id}", action=action, source="bot",
-            family_id=member.family_id, detail={"role": member.role, **(detail or {})},
+            at=now,
+            actor=f"member:{member.id}",
+            action=action,
+            source="bot",
+            family_id=member.family_id,
+            detail={"role": member.role, **(detail or {})},
         )
     )

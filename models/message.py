@@ -36,8 +36,15 @@ class Message(Base):
 
 
 def outgoing_values(
-    *, family_id: int, member_id: int, text: str, kind: str, lang: str | None,
-    created_at: datetime, sender: str = "bot", officer_id: int | None = None,
+    *,
+    family_id: int,
+    member_id: int,
+    text: str,
+    kind: str,
+    lang: str | None,
+    created_at: datetime,
+    sender: str = "bot",
+    officer_id: int | None = None,
     case_id: int | None = None,
 ) -> dict[str, Any]:
     """The columns of a message the bot sends a family member: `Message(**outgoing_values(...))`,
@@ -47,8 +54,15 @@ def outgoing_values(
     safety replies (`safety`) and counsellors' messages (`counsellor`, sender `officer`).
     """
     return {
-        "family_id": family_id, "member_id": member_id, "direction": "out", "sender": sender,
-        "kind": kind, "text": text, "lang": lang, "officer_id": officer_id, "case_id": case_id,
+        "family_id": family_id,
+        "member_id": member_id,
+        "direction": "out",
+        "sender": sender,
+        "kind": kind,
+        "text": text,
+        "lang": lang,
+        "officer_id": officer_id,
+        "case_id": case_id,
         "created_at": created_at,
     }
 

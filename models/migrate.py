@@ -27,4 +27,4 @@ def downgrade(database_url: str, revision: str) -> None:
 def _ensure_sqlite_dir(database_url: str) -> None:
     prefix = "sqlite:///"
     if database_url.startswith(prefix) and database_url != prefix + ":memory:":
-        Path(database_url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(database_url[len(prefix) :]).parent.mkdir(parents=True, exist_ok=True)

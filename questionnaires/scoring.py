@@ -47,9 +47,7 @@ def score(instrument: Instrument, answers: Mapping[str, int]) -> ScoreResult:
     complete = rated <= set(answers)
     band = None
     if complete:
-        band = next(
-            (b.id for b in instrument.bands if b.min_total <= total <= b.max_total), None
-        )
+        band = next((b.id for b in instrument.bands if b.min_total <= total <= b.max_total), None)
     return ScoreResult(
         total=total, subscales=subscales, band=band, complete=complete, answered=len(answers)
     )

@@ -110,35 +110,53 @@ class FakeTelegram:
             await asyncio.sleep(0.01)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Maeum",
-                    "username": BOT_USERNAME, "can_join_groups": True,
-                    "can_read_all_group_messages": False, "supports_inline_queries": False}
+        bot_user = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Maeum",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         if method == "getMe":
             return {"ok": True, "result": bot_user}
         if method == "sendMessage":
             markup = params.get("reply_markup") or {}
             urls = [b.get("url", "") for row in markup.get("inline_keyboard", []) for b in row]
             if any("127.0.0.1" in url or "localhost" in url for url in urls):
-                return {"ok": False, "error_code": 400,
-                        "description": "Bad Request: BUTTON_URL_INVALID"}
+                return {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: BUTTON_URL_INVALID",
+                }
             if int(params["chat_id"]) in self.blocked:
-                return {"ok": False, "error_code": 403,
-                        "description": "Forbidden: bot was blocked by the user"}
+                return {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
             with self._lock:
                 if self.fail_sends > 0:
                     self.fail_sends -= 1
                     return {"ok": False, "error_code": 500, "description": "Internal error"}
-                sent = Sent(chat_id=int(params["chat_id"]), message_id=next(self._message_ids),
-                            text=params["text"],
-                            buttons=(params.get("reply_markup") or {}).get("inline_keyboard", []))
+                sent = Sent(
+                    chat_id=int(params["chat_id"]),
+                    message_id=next(self._message_ids),
+                    text=params["text"],
+                    buttons=(params.get("reply_markup") or {}).get("inline_keyboard", []),
+                )
                 self.messages.append(sent)
             return {"ok": True, "result": self._message(sent, bot_user)}
         if method in ("editMessageText", "editMessageReplyMarkup"):
             with self._lock:
                 sent = self._find(int(params["chat_id"]), int(params["message_id"]))
                 if sent is None:
-                    return {"ok": False, "error_code": 400,
-                            "description": "Bad Request: message to edit not found"}
+                    return {
+                        "ok": False,
+                        "error_code": 400,
+                        "description": "Bad Request: message to edit not found",
+                    }
                 if "text" in params:
                     sent.text = params["text"]
                 sent.buttons = (params.get("reply_markup") or {}).get("inline_keyboard", [])
@@ -148,30 +166,44 @@ class FakeTelegram:
             with self._lock:
                 self.callback_answers.append(params)
             return {"ok": True, "result": True}
-        if method in ("deleteWebhook", "setMyCommands", "setWebhook", "close", "logOut",
-                      "deleteMyCommands", "sendChatAction"):
+        if method in (
+            "deleteWebhook",
+            "setMyCommands",
+            "setWebhook",
+            "close",
+            "logOut",
+            "deleteMyCommands",
+            "sendChatAction",
+        ):
             return {"ok": True, "result": True}
         return {"ok": False, "error_code": 404, "description": f"Not Found: {method}"}
 
     def _find(self, chat_id: int, message_id: int) -> Sent | None:
-        return next((m for m in self.messages
-                     if m.chat_id == chat_id and m.message_id == message_id), None)
+        return next(
+            (m for m in self.messages if m.chat_id == chat_id and m.message_id == message_id), None
+        )
 
     @staticmethod
     def _message(sent: Sent, bot_user: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {
-            "message_id": sent.message_id, "date": int(time.time()),
-            "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "group",
-                     "title": None if sent.chat_id > 0 else "officers"},
-            "from": bot_user, "text": sent.text,
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": {
+                "id": sent.chat_id,
+                "type": "private" if sent.chat_id > 0 else "group",
+                "title": None if sent.chat_id > 0 else "officers",
+            },
+            "from": bot_user,
+            "text": sent.text,
         }
         if sent.buttons:
             message["reply_markup"] = {"inline_keyboard": sent.buttons}
         return message
 
     def start(self) -> None:
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning",
-                                lifespan="off")
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -204,8 +236,12 @@ class FakeTelegram:
 
     # --- what users do ----------------------------------------------------------------------
     def _user(self, user_id: int, language: str) -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": f"user{user_id}",
-                "language_code": language}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": f"user{user_id}",
+            "language_code": language,
+        }
 
     def _push(self, update: dict[str, Any]) -> int:
         with self._lock:
@@ -216,17 +252,21 @@ class FakeTelegram:
         return update_id
 
     def _message_of(self, user_id: int, language: str, **content: Any) -> dict[str, Any]:
-        return {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": user_id, "type": "private", "first_name": f"user{user_id}"},
-                "from": self._user(user_id, language), **content}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": f"user{user_id}"},
+            "from": self._user(user_id, language),
+            **content,
+        }
 
-    def send_text(self, user_id: int, text: str, language: str = "ko",
-                  update_id: int | None = None) -> int:
+    def send_text(
+        self, user_id: int, text: str, language: str = "ko", update_id: int | None = None
+    ) -> int:
         message = self._message_of(user_id, language, text=text)
         if text.startswith("/"):
             command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(command)}]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         update: dict[str, Any] = {"message": message}
         if update_id is not None:
             update["update_id"] = update_id
@@ -236,8 +276,15 @@ class FakeTelegram:
         return self._push(update)
 
     def send_sticker(self, user_id: int) -> int:
-        sticker = {"file_id": "s1", "file_unique_id": "u1", "width": 512, "height": 512,
-                   "is_animated": False, "is_video": False, "type": "regular"}
+        sticker = {
+            "file_id": "s1",
+            "file_unique_id": "u1",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
         return self._push({"message": self._message_of(user_id, "ko", sticker=sticker)})
 
     def send_photo(self, user_id: int) -> int:
@@ -252,15 +299,21 @@ class FakeTelegram:
         message = self._message_of(user_id, "ko", text=text, edit_date=int(time.time()))
         return self._push({"edited_message": message})
 
-    def press(self, user_id: int, data: str, message: Sent | None = None,
-              language: str = "ko") -> int:
+    def press(
+        self, user_id: int, data: str, message: Sent | None = None, language: str = "ko"
+    ) -> int:
         """Press a button (any callback data, so forged presses can be tested too)."""
         if message is None:
             message = self.last(user_id)
-        query = {"id": str(next(self._message_ids)), "from": self._user(user_id, language),
-                 "chat_instance": str(user_id), "data": data,
-                 "message": self._message(message, {"id": BOT_ID, "is_bot": True,
-                                                    "first_name": "Maeum"})}
+        query = {
+            "id": str(next(self._message_ids)),
+            "from": self._user(user_id, language),
+            "chat_instance": str(user_id),
+            "data": data,
+            "message": self._message(
+                message, {"id": BOT_ID, "is_bot": True, "first_name": "Maeum"}
+            ),
+        }
         return self._push({"callback_query": query})
 
     # --- what users see ---------------------------------------------------------------------

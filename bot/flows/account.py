@@ -24,8 +24,14 @@ def on_privacy(turn: Turn) -> Outcome:
 
 
 def on_language(turn: Turn) -> Outcome:
-    return Outcome([Reply(turn.t("language.choose"),
-                          buttons([Button("한국어", "l:ko"), Button("English", "l:en")]))])
+    return Outcome(
+        [
+            Reply(
+                turn.t("language.choose"),
+                buttons([Button("한국어", "l:ko"), Button("English", "l:en")]),
+            )
+        ]
+    )
 
 
 def on_language_button(turn: Turn, language: str) -> Outcome:
@@ -58,10 +64,19 @@ def on_stop(turn: Turn) -> Outcome:
 
 def on_delete(turn: Turn) -> Outcome:
     turn.set_state(DELETE_FLOW, "confirm")
-    return Outcome([Reply(turn.t("delete.confirm"), buttons(
-        [Button(turn.t("delete.confirm_yes"), "d:yes"),
-         Button(turn.t("delete.confirm_no"), "d:no")]
-    ))])
+    return Outcome(
+        [
+            Reply(
+                turn.t("delete.confirm"),
+                buttons(
+                    [
+                        Button(turn.t("delete.confirm_yes"), "d:yes"),
+                        Button(turn.t("delete.confirm_no"), "d:no"),
+                    ]
+                ),
+            )
+        ]
+    )
 
 
 def on_delete_button(turn: Turn, choice: str) -> Outcome:

@@ -22,14 +22,18 @@ from questionnaires import (
 FLOW = "questionnaire"
 
 
-def render_item(turn: Turn, response: QuestionnaireResponse, item: Item, *,
-                replace: bool = False) -> Reply:
+def render_item(
+    turn: Turn, response: QuestionnaireResponse, item: Item, *, replace: bool = False
+) -> Reply:
     instrument = turn.services.guardian_instrument
-    progress = turn.t("checkin.progress", position=instrument.position(item.id),
-                      count=len(instrument.items))
+    progress = turn.t(
+        "checkin.progress", position=instrument.position(item.id), count=len(instrument.items)
+    )
     prefix = f"q:{response.id}"
-    controls = [Button(turn.t("checkin.back"), f"{prefix}:back"),
-                Button(turn.t("checkin.pause"), f"{prefix}:pause")]
+    controls = [
+        Button(turn.t("checkin.back"), f"{prefix}:back"),
+        Button(turn.t("checkin.pause"), f"{prefix}:pause"),
+    ]
     if item.is_rated:
         rows = [
             [Button(f"{value} {label.get(turn.language)}", f"{prefix}:{item.id}:{value}")]
@@ -38,8 +42,9 @@ def render_item(turn: Turn, response: QuestionnaireResponse, item: Item, *,
         text = f"{progress}  {item.text.get(turn.language)}"
     else:
         rows = [[Button(turn.t("checkin.skip"), f"{prefix}:{item.id}:skip")]]
-        text = f"{progress}  " + turn.t("checkin.free_text_prompt",
-                                        text=item.text.get(turn.language))
+        text = f"{progress}  " + turn.t(
+            "checkin.free_text_prompt", text=item.text.get(turn.language)
+        )
     return Reply(text, buttons(*rows, controls), replace=replace)
 
 
@@ -48,9 +53,12 @@ def _current(turn: Turn) -> QuestionnaireResponse | None:
     if state is None or state.flow != FLOW:
         return None
     response = turn.session.get(QuestionnaireResponse, state.data.get("response_id"))
-    if (response is None or response.member_id != turn.member.id
-            or response.status != "in_progress"
-            or response.week != iso_week(turn.now, turn.services.settings.timezone)):
+    if (
+        response is None
+        or response.member_id != turn.member.id
+        or response.status != "in_progress"
+        or response.week != iso_week(turn.now, turn.services.settings.timezone)
+    ):
         turn.clear_state()
         return None
     return response
@@ -73,8 +81,13 @@ def start_checkin(turn: Turn) -> Outcome:
     if response.answers:
         opening = Reply(turn.t("checkin.resume"))
     else:
-        opening = Reply(turn.t("checkin.intro", title=instrument.title.get(turn.language),
-                               intro=instrument.intro.get(turn.language)))
+        opening = Reply(
+            turn.t(
+                "checkin.intro",
+                title=instrument.title.get(turn.language),
+                intro=instrument.intro.get(turn.language),
+            )
+        )
     return Outcome([opening, render_item(turn, response, item)])
 
 
@@ -105,8 +118,7 @@ def on_checkin_button(turn: Turn, parts: list[str]) -> Outcome:
         if raw == "skip":
             record_answer(turn.session, instrument, response, item_id, text=None, now=turn.now)
         else:
-            record_answer(turn.session, instrument, response, item_id, value=int(raw),
-                          now=turn.now)
+            record_answer(turn.session, instrument, response, item_id, value=int(raw), now=turn.now)
     except (StaleAnswer, InvalidAnswer, ResponseClosed, ValueError, KeyError):
         outcome = _show_current(turn, response)
         outcome.notice = turn.t("unsupported.stale_button")
@@ -169,8 +181,9 @@ def on_checkin_text(turn: Turn, text: str, telegram_message_id: int | None) -> O
         return _finish(turn, response, replace=False)
     if not item.is_rated:
         intake = take_in(turn, text, kind="questionnaire", telegram_message_id=telegram_message_id)
-        record_answer(turn.session, instrument, response, item.id, text=intake.message.text,
-                      now=turn.now)
+        record_answer(
+            turn.session, instrument, response, item.id, text=intake.message.text, now=turn.now
+        )
         outcome = _advance(turn, response, replace=False)
         if intake.urgent:
             outcome.replies.insert(0, Reply(acknowledgement(turn, intake)))
@@ -178,14 +191,18 @@ def on_checkin_text(turn: Turn, text: str, telegram_message_id: int | None) -> O
         return outcome
     stripped = text.strip()
     if stripped.isdigit() and int(stripped) in instrument.scale.values:
-        record_answer(turn.session, instrument, response, item.id, value=int(stripped),
-                      now=turn.now)
+        record_answer(
+            turn.session, instrument, response, item.id, value=int(stripped), now=turn.now
+        )
         return _advance(turn, response, replace=False)
     # Anything else is the family member talking: store it, then continue where we stopped.
     intake = take_in(turn, text, telegram_message_id=telegram_message_id)
     turn.set_state(FLOW, item.id, {"response_id": response.id})
     return Outcome(
-        [Reply(acknowledgement(turn, intake)), Reply(turn.t("reply.continue_checkin")),
-         render_item(turn, response, item)],
+        [
+            Reply(acknowledgement(turn, intake)),
+            Reply(turn.t("reply.continue_checkin")),
+            render_item(turn, response, item),
+        ],
         deliver_outbox=intake.urgent,
     )

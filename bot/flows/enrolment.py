@@ -48,8 +48,12 @@ def on_start(turn: Turn, code: str | None) -> Outcome:
     if code and (member is None or member.consent != "given"):
         try:
             member = redeem_invite(
-                turn.session, code, telegram_user_id=turn.who.user_id,
-                chat_id=turn.who.chat_id, language=turn.language, now=turn.now,
+                turn.session,
+                code,
+                telegram_user_id=turn.who.user_id,
+                chat_id=turn.who.chat_id,
+                language=turn.language,
+                now=turn.now,
             )
         except EnrolmentError as error:
             return Outcome([Reply(turn.t(_INVITE_ERRORS.get(type(error), "invite.not_found")))])

@@ -55,17 +55,28 @@ def take_in(
         log.error("analyser failed: %s; message stored without analysis", type(error).__name__)
         result = empty_analysis(text, UNANALYSED)
     message = Message(
-        family_id=member.family_id, member_id=member.id, direction="in", sender=member.role,
-        kind=kind, text=text, lang=result.lang, telegram_message_id=telegram_message_id,
+        family_id=member.family_id,
+        member_id=member.id,
+        direction="in",
+        sender=member.role,
+        kind=kind,
+        text=text,
+        lang=result.lang,
+        telegram_message_id=telegram_message_id,
         created_at=turn.now,
     )
     turn.session.add(message)
     turn.session.flush()  # the message id, for the analysis and for escalation
     analysis = MessageAnalysis(
-        message_id=message.id, model=result.model, lang=result.lang,
-        emotions=dict(result.emotions), emotion_labels=list(result.emotion_labels),
-        risk=dict(result.risk), risk_labels=list(result.risk_labels),
-        evidence=dict(result.evidence), created_at=turn.now,
+        message_id=message.id,
+        model=result.model,
+        lang=result.lang,
+        emotions=dict(result.emotions),
+        emotion_labels=list(result.emotion_labels),
+        risk=dict(result.risk),
+        risk_labels=list(result.risk_labels),
+        evidence=dict(result.evidence),
+        created_at=turn.now,
     )
     turn.session.add(analysis)
     failed = False
@@ -74,8 +85,9 @@ def take_in(
         with turn.session.begin_nested():
             outcome = turn.services.escalate_message(turn.session, message, result, turn.now)
     except Exception as error:
-        log.error("escalation failed for message %s: %s", message.id, type(error).__name__,
-                  exc_info=error)
+        log.error(
+            "escalation failed for message %s: %s", message.id, type(error).__name__, exc_info=error
+        )
         outcome, failed = None, True
     severity = severity_of(outcome)
     if severity and analysis.severity is None:

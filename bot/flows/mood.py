@@ -39,8 +39,9 @@ def mood_prompt(turn: Turn) -> Outcome:
     if member.role != "child":
         return Outcome([Reply(turn.t("mood.child_only"))])
     labels = [Button(turn.t(f"mood.labels.{mood}"), f"m:{mood}") for mood in MOODS]
-    return Outcome([Reply(turn.t(f"mood.prompt_{child_band(turn)}"),
-                          buttons(labels[:3], labels[3:]))])
+    return Outcome(
+        [Reply(turn.t(f"mood.prompt_{child_band(turn)}"), buttons(labels[:3], labels[3:]))]
+    )
 
 
 def on_mood_button(turn: Turn, choice: str) -> Outcome:
@@ -53,8 +54,11 @@ def on_mood_button(turn: Turn, choice: str) -> Outcome:
     if choice not in MOODS:
         return Outcome(notice=turn.t("unsupported.stale_button"))
     checkin = MoodCheckin(
-        member_id=member.id, family_id=member.family_id, mood=choice,
-        week=iso_week(turn.now, turn.services.settings.timezone), created_at=turn.now,
+        member_id=member.id,
+        family_id=member.family_id,
+        mood=choice,
+        week=iso_week(turn.now, turn.services.settings.timezone),
+        created_at=turn.now,
     )
     turn.session.add(checkin)
     turn.session.flush()
@@ -65,10 +69,13 @@ def on_mood_button(turn: Turn, choice: str) -> Outcome:
         turn.clear_state()
         return Outcome([Reply(reply, replace=True)], deliver_outbox=deliver)
     turn.set_state(FLOW, "note", {"checkin_id": checkin.id})
-    return Outcome([
-        Reply(reply, replace=True),
-        Reply(turn.t("mood.ask_more"), buttons([Button(turn.t("mood.no_thanks"), "m:done")])),
-    ], deliver_outbox=deliver)
+    return Outcome(
+        [
+            Reply(reply, replace=True),
+            Reply(turn.t("mood.ask_more"), buttons([Button(turn.t("mood.no_thanks"), "m:done")])),
+        ],
+        deliver_outbox=deliver,
+    )
 
 
 def on_mood_text(turn: Turn, text: str, telegram_message_id: int | None) -> Outcome | None:

@@ -19,8 +19,9 @@ CHOSEN = "✓ "
 def _current(turn: Turn) -> Preference:
     member = turn.member
     assert member is not None
-    return preference(turn.services.settings, member.role, member.reminder_weekdays,
-                      member.reminder_time)
+    return preference(
+        turn.services.settings, member.role, member.reminder_weekdays, member.reminder_time
+    )
 
 
 def _summary(turn: Turn, chosen: Preference) -> dict[str, str]:
@@ -32,8 +33,10 @@ def _menu(turn: Turn, replace: bool) -> Reply:
     assert turn.member is not None
     chosen = _current(turn)
     day_buttons = [
-        Button(f"{CHOSEN if d in chosen.weekdays else ''}{turn.t(f'reminder_settings.day{d}')}",
-               f"r:d:{d}")
+        Button(
+            f"{CHOSEN if d in chosen.weekdays else ''}{turn.t(f'reminder_settings.day{d}')}",
+            f"r:d:{d}",
+        )
         for d in WEEKDAYS
     ]
     time_buttons = [
@@ -43,8 +46,13 @@ def _menu(turn: Turn, replace: bool) -> Reply:
     key = "guardian" if turn.member.role == "guardian" else "child"
     return Reply(
         turn.t(f"reminder_settings.choose_{key}", **_summary(turn, chosen)),
-        buttons(day_buttons[:4], day_buttons[4:], time_buttons[:3], time_buttons[3:],
-                [Button(turn.t("reminder_settings.done_button"), "r:done")]),
+        buttons(
+            day_buttons[:4],
+            day_buttons[4:],
+            time_buttons[:3],
+            time_buttons[3:],
+            [Button(turn.t("reminder_settings.done_button"), "r:done")],
+        ),
         replace=replace,
     )
 
@@ -59,8 +67,9 @@ def on_reminders_button(turn: Turn, choice: str) -> Outcome:
     what, _, value = choice.partition(":")
     chosen = _current(turn)
     if what == "done" and not value:
-        return Outcome([Reply(turn.t("reminder_settings.saved", **_summary(turn, chosen)),
-                              replace=True)])
+        return Outcome(
+            [Reply(turn.t("reminder_settings.saved", **_summary(turn, chosen)), replace=True)]
+        )
     if what == "d" and value.isdigit() and int(value) in WEEKDAYS:
         day = int(value)
         if member.role == "guardian":

@@ -16,8 +16,11 @@ from models.message import outgoing_values
 log = logging.getLogger(__name__)
 
 # Commands anyone may use, enrolled or not, consented or not.
-_OPEN_COMMANDS = {"help": account.on_help, "privacy": account.on_privacy,
-                  "language": account.on_language}
+_OPEN_COMMANDS = {
+    "help": account.on_help,
+    "privacy": account.on_privacy,
+    "language": account.on_language,
+}
 # Commands for members who have consented.
 _MEMBER_COMMANDS = {
     "checkin": checkin.start_checkin,
@@ -36,18 +39,21 @@ def _gate(turn: Turn) -> Outcome | None:
     if turn.member is None or turn.member.consent == "declined":
         return enrolment.not_enrolled(turn)
     if turn.member.consent == "pending":
-        return Outcome([Reply(turn.t("consent.pending")),
-                        enrolment.consent_notice(turn, turn.member)])
+        return Outcome(
+            [Reply(turn.t("consent.pending")), enrolment.consent_notice(turn, turn.member)]
+        )
     return None
 
 
-def handle_start(services: Services, who: Identity, code: str | None,
-                 update_id: int | None = None) -> Outcome:
+def handle_start(
+    services: Services, who: Identity, code: str | None, update_id: int | None = None
+) -> Outcome:
     return run_turn(services, who, update_id, lambda turn: enrolment.on_start(turn, code))
 
 
-def handle_command(services: Services, who: Identity, name: str,
-                   update_id: int | None = None) -> Outcome:
+def handle_command(
+    services: Services, who: Identity, name: str, update_id: int | None = None
+) -> Outcome:
     def body(turn: Turn) -> Outcome:
         if name in _OPEN_COMMANDS:
             return _OPEN_COMMANDS[name](turn)
@@ -61,8 +67,13 @@ def handle_command(services: Services, who: Identity, name: str,
     return run_turn(services, who, update_id, body)
 
 
-def handle_text(services: Services, who: Identity, text: str, update_id: int | None = None,
-                telegram_message_id: int | None = None) -> Outcome:
+def handle_text(
+    services: Services,
+    who: Identity,
+    text: str,
+    update_id: int | None = None,
+    telegram_message_id: int | None = None,
+) -> Outcome:
     def body(turn: Turn) -> Outcome:
         blocked = _gate(turn)
         if blocked is not None:
@@ -80,8 +91,9 @@ def handle_text(services: Services, who: Identity, text: str, update_id: int | N
     return run_turn(services, who, update_id, body)
 
 
-def handle_button(services: Services, who: Identity, data: str,
-                  update_id: int | None = None) -> Outcome:
+def handle_button(
+    services: Services, who: Identity, data: str, update_id: int | None = None
+) -> Outcome:
     """Callback data is untrusted: anything unknown, forged or stale gets a kind notice."""
 
     def body(turn: Turn) -> Outcome:
@@ -109,8 +121,9 @@ def handle_button(services: Services, who: Identity, data: str,
     return run_turn(services, who, update_id, body)
 
 
-def handle_unsupported(services: Services, who: Identity, kind: str,
-                       update_id: int | None = None) -> Outcome:
+def handle_unsupported(
+    services: Services, who: Identity, kind: str, update_id: int | None = None
+) -> Outcome:
     """Stickers, photos, voice ("media") and edited messages ("edited"): a kind answer."""
 
     def body(turn: Turn) -> Outcome:
@@ -131,10 +144,18 @@ def error_reply(services: Services, who: Identity) -> Reply:
             if member is not None:
                 reply = Reply(services.catalogue.t(member.language, "error.generic"))
                 if member.consent == "given":  # kept like every answer an enrolled member gets
-                    session.add(Message(**outgoing_values(
-                        family_id=member.family_id, member_id=member.id, text=reply.text,
-                        kind="reply", lang=member.language, created_at=services.now(),
-                    )))
+                    session.add(
+                        Message(
+                            **outgoing_values(
+                                family_id=member.family_id,
+                                member_id=member.id,
+                                text=reply.text,
+                                kind="reply",
+                                lang=member.language,
+                                created_at=services.now(),
+                            )
+                        )
+                    )
     except Exception as error:  # the database itself may be what failed: answer anyway
         log.warning("storing the error reply failed: %s", type(error).__name__)
     return reply

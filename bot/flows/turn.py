@@ -104,10 +104,18 @@ def record_replies(turn: Turn, outcome: Outcome) -> None:
     if member is None or member.consent != "given":
         return
     for reply in outcome.replies:
-        turn.session.add(Message(**outgoing_values(
-            family_id=member.family_id, member_id=member.id, text=reply.text, kind="reply",
-            lang=member.language, created_at=turn.now,
-        )))
+        turn.session.add(
+            Message(
+                **outgoing_values(
+                    family_id=member.family_id,
+                    member_id=member.id,
+                    text=reply.text,
+                    kind="reply",
+                    lang=member.language,
+                    created_at=turn.now,
+                )
+            )
+        )
 
 
 def _processed(services: Services, update_id: int) -> bool:

@@ -32,14 +32,19 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-         for row in reply.buttons]
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
     )
 
 
 async def run_flow(
-    update: Update, context: ContextTypes.DEFAULT_TYPE,
-    flow: Callable[..., Outcome], *args: Any, **kwargs: Any,
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    flow: Callable[..., Outcome],
+    *args: Any,
+    **kwargs: Any,
 ) -> None:
     """Run a (blocking, database-bound) flow off the event loop, then send what it answered."""
     who = identity_of(update)

@@ -34,8 +34,9 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
-    await run_flow(update, context, handle_text, message.text,
-                   telegram_message_id=message.message_id)
+    await run_flow(
+        update, context, handle_text, message.text, telegram_message_id=message.message_id
+    )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,7 +52,8 @@ def register(application: Application, services: Services) -> None:
     member_commands = [name for name in COMMANDS if name != "start"]
     application.add_handler(CommandHandler(member_commands, on_command, filters=PRIVATE & NEW))
     application.add_handler(
-        MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
-                       on_free_text)
+        MessageHandler(
+            PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_free_text
+        )
     )
     application.add_handler(CallbackQueryHandler(on_button))

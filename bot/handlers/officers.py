@@ -32,11 +32,17 @@ from escalation import (
 def _markup(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(b["text"], url=b["url"]) if "url" in b
-         else InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
-        for row in rows
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b["text"], url=b["url"])
+                if "url" in b
+                else InlineKeyboardButton(b["text"], callback_data=b["callback_data"])
+                for b in row
+            ]
+            for row in rows
+        ]
+    )
 
 
 def _where(update: Update) -> Where | None:
@@ -58,8 +64,13 @@ async def on_officer_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     command = words[0][1:].split("@")[0].lower()
     services = services_of(context)
     reply: DeskReply = await asyncio.to_thread(
-        handle_officer_command, services.session_factory, _config(services), where,
-        command, words[1:], services.now(),
+        handle_officer_command,
+        services.session_factory,
+        _config(services),
+        where,
+        command,
+        words[1:],
+        services.now(),
     )
     if reply.duplicate:
         return
@@ -76,8 +87,13 @@ async def on_claim_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     alert: Any = query.message
     services = services_of(context)
     reply = await asyncio.to_thread(
-        handle_claim_button, services.session_factory, _config(services), where, case_id,
-        getattr(alert, "text", None) or "", services.now(),
+        handle_claim_button,
+        services.session_factory,
+        _config(services),
+        where,
+        case_id,
+        getattr(alert, "text", None) or "",
+        services.now(),
     )
     if reply.duplicate:
         await query.answer()

@@ -18,9 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from nlp.normalize import normalize_text
 
 
-def char_vectorizer(
-    ngram_max: int, vocabulary: dict[str, int] | None = None
-) -> TfidfVectorizer:
+def char_vectorizer(ngram_max: int, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
     """The char_wb n-gram TF-IDF space (on normalised text) that both linear models use."""
     return TfidfVectorizer(
         analyzer="char_wb",

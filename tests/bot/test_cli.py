@@ -10,16 +10,42 @@ from bot.cli import main
 from models import District, Invite
 
 
-def test_family_add_prints_deep_links_as_json(database_url, session_factory, monkeypatch,
-                                              capsys):
+def test_family_add_prints_deep_links_as_json(database_url, session_factory, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "MaeumBot")
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)  # no getMe over the network
-    assert main(["district", "add", "--code", "mapo", "--name", "마포구",
-                 "--officer-chat-id", "-100123"]) == 0
+    assert (
+        main(
+            [
+                "district",
+                "add",
+                "--code",
+                "mapo",
+                "--name",
+                "마포구",
+                "--officer-chat-id",
+                "-100123",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
-    assert main(["family", "add", "--district", "mapo", "--child-name", "Min",
-                 "--child-age", "7", "--json"]) == 0
+    assert (
+        main(
+            [
+                "family",
+                "add",
+                "--district",
+                "mapo",
+                "--child-name",
+                "Min",
+                "--child-age",
+                "7",
+                "--json",
+            ]
+        )
+        == 0
+    )
     printed = json.loads(capsys.readouterr().out)
     with session_factory() as session:
         codes = {i.role: i.code for i in session.scalars(select(Invite))}
@@ -31,8 +57,10 @@ def test_family_add_prints_deep_links_as_json(database_url, session_factory, mon
 
 def test_family_add_refuses_an_unknown_district(database_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
-    assert main(["family", "add", "--district", "nowhere", "--child-name", "Min",
-                 "--child-age", "7"]) == 1
+    assert (
+        main(["family", "add", "--district", "nowhere", "--child-name", "Min", "--child-age", "7"])
+        == 1
+    )
     assert "DistrictNotFound" in capsys.readouterr().err
 
 

@@ -12,9 +12,12 @@ from models import District, Member, MoodCheckin, QuestionnaireResponse
 
 
 def _services(session_factory, database_url):
-    return build_services(Settings(DATABASE_URL=database_url),
-                          session_factory=session_factory, analyser=stand_in_analyser,
-                          escalation=False)
+    return build_services(
+        Settings(DATABASE_URL=database_url),
+        session_factory=session_factory,
+        analyser=stand_in_analyser,
+        escalation=False,
+    )
 
 
 def _run(services, role, lines, family_id=None):
@@ -40,8 +43,11 @@ def test_console_parent_completes_a_checkin_on_a_fresh_database(session_factory,
     with session_factory() as session:
         assert session.scalars(select(District.code)).one() == "demo"
         response = session.scalars(select(QuestionnaireResponse)).one()
-        assert (response.status, response.total_score, response.band) == ("completed", 30,
-                                                                          "elevated")
+        assert (response.status, response.total_score, response.band) == (
+            "completed",
+            30,
+            "elevated",
+        )
 
 
 def test_console_child_after_parent_reuses_the_demo_family(session_factory, database_url):
@@ -68,9 +74,14 @@ def test_console_never_speaks_for_a_real_family(session_factory, database_url):
     services = _services(session_factory, database_url)
     with session_factory() as session, session.begin():
         add_district(session, "gangnam")
-        family_id = enrol_family(session, district_code="gangnam", child_alias="Min",
-                                 child_age=8, now=services.now(),
-                                 invite_ttl=timedelta(days=7)).family.id
+        family_id = enrol_family(
+            session,
+            district_code="gangnam",
+            child_alias="Min",
+            child_age=8,
+            now=services.now(),
+            invite_ttl=timedelta(days=7),
+        ).family.id
     with pytest.raises(ConsoleError, match="not a demo family"):
         _run(services, "child", ["/help"], family_id=family_id)
     with session_factory() as session:

@@ -7,14 +7,18 @@ from bot.flows.mood import age_band
 from bot.flows.turn import guess_language_code
 
 
-@pytest.mark.parametrize(("age", "band"), [(3, "young"), (6, "young"), (7, "middle"),
-                                           (12, "middle"), (13, "teen"), (17, "teen")])
+@pytest.mark.parametrize(
+    ("age", "band"),
+    [(3, "young"), (6, "young"), (7, "middle"), (12, "middle"), (13, "teen"), (17, "teen")],
+)
 def test_age_bands(age, band):
     assert age_band(age) == band
 
 
-@pytest.mark.parametrize(("code", "language"), [(None, "ko"), ("ko", "ko"), ("ko-KR", "ko"),
-                                                ("en", "en"), ("en-US", "en"), ("ru", "en")])
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [(None, "ko"), ("ko", "ko"), ("ko-KR", "ko"), ("en", "en"), ("en-US", "en"), ("ru", "en")],
+)
 def test_korean_by_default_english_for_other_clients(code, language):
     assert guess_language_code(code) == language
 

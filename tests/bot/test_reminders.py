@@ -21,14 +21,31 @@ CATALOGUE = load_catalogue()
 def family(session_factory):
     with session_factory() as session, session.begin():
         add_district(session, "gangnam")
-        enrolled = enrol_family(session, district_code="gangnam", child_alias="Min",
-                                child_age=8, now=MONDAY - timedelta(days=1),
-                                invite_ttl=timedelta(days=7))
-        guardian = redeem_invite(session, enrolled.guardian_invite.code, telegram_user_id=1,
-                                 chat_id=1, language="ko", now=MONDAY - timedelta(days=1))
+        enrolled = enrol_family(
+            session,
+            district_code="gangnam",
+            child_alias="Min",
+            child_age=8,
+            now=MONDAY - timedelta(days=1),
+            invite_ttl=timedelta(days=7),
+        )
+        guardian = redeem_invite(
+            session,
+            enrolled.guardian_invite.code,
+            telegram_user_id=1,
+            chat_id=1,
+            language="ko",
+            now=MONDAY - timedelta(days=1),
+        )
         give_consent(session, guardian, MONDAY - timedelta(days=1))
-        child = redeem_invite(session, enrolled.child_invite.code, telegram_user_id=2,
-                              chat_id=2, language="en", now=MONDAY - timedelta(days=1))
+        child = redeem_invite(
+            session,
+            enrolled.child_invite.code,
+            telegram_user_id=2,
+            chat_id=2,
+            language="en",
+            now=MONDAY - timedelta(days=1),
+        )
         give_consent(session, child, MONDAY - timedelta(days=1))
         return guardian.id, child.id
 
@@ -42,9 +59,11 @@ def _tick(session_factory, now, settings=SETTINGS):
 
 def _outbox(session_factory):
     with session_factory() as session:
-        return list(session.execute(
-            select(OutboxMessage.chat_id, OutboxMessage.text).order_by(OutboxMessage.id)
-        ))
+        return list(
+            session.execute(
+                select(OutboxMessage.chat_id, OutboxMessage.text).order_by(OutboxMessage.id)
+            )
+        )
 
 
 def test_quiet_hours_wrap_midnight_in_local_time():
@@ -62,8 +81,9 @@ def test_scheduling_is_idempotent_across_restarts(session_factory, family):
         again = schedule_reminders(session, SETTINGS, MONDAY + timedelta(hours=1))
     assert (first, again) == (4, 0)  # guardian weekly + child Mon/Wed/Fri
     with session_factory() as session:
-        rows = session.execute(select(Reminder.kind, Reminder.period, Reminder.due_at)
-                               .order_by(Reminder.due_at)).all()
+        rows = session.execute(
+            select(Reminder.kind, Reminder.period, Reminder.due_at).order_by(Reminder.due_at)
+        ).all()
     assert rows[0] == ("mood", "2026-11-23", datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
     assert rows[-1] == ("questionnaire", "2026-W48", SUNDAY_7PM_SEOUL)
 
@@ -83,9 +103,11 @@ def test_due_reminders_go_to_the_outbox_once_with_one_gentle_second(session_fact
     assert texts[-1] == CATALOGUE.t("ko", "reminder.questionnaire_second")
     assert len(texts) == 2
     with session_factory() as session:
-        attempts = session.scalars(select(Reminder.attempt).where(
-            Reminder.member_id == guardian_id, Reminder.period == "2026-W48"
-        ).order_by(Reminder.attempt)).all()
+        attempts = session.scalars(
+            select(Reminder.attempt)
+            .where(Reminder.member_id == guardian_id, Reminder.period == "2026-W48")
+            .order_by(Reminder.attempt)
+        ).all()
         assert attempts == [1, 2]
 
 
@@ -99,9 +121,15 @@ def test_paused_stopped_and_answered_get_no_reminder(session_factory, family):
     guardian_id, child_id = family
     with session_factory() as session, session.begin():
         session.get(Member, guardian_id).paused = True
-        session.add(MoodCheckin(member_id=child_id, family_id=session.get(Member, child_id)
-                                .family_id, mood="happy", week="2026-W48",
-                                created_at=datetime(2026, 11, 23, 2, 0, tzinfo=UTC)))
+        session.add(
+            MoodCheckin(
+                member_id=child_id,
+                family_id=session.get(Member, child_id).family_id,
+                mood="happy",
+                week="2026-W48",
+                created_at=datetime(2026, 11, 23, 2, 0, tzinfo=UTC),
+            )
+        )
     assert _tick(session_factory, datetime(2026, 11, 23, 7, 0, tzinfo=UTC)) == 0
     with session_factory() as session, session.begin():
         session.get(Member, child_id).stopped = True
@@ -113,9 +141,15 @@ def test_completed_checkin_skips_the_weekly_reminder(session_factory, family):
     guardian_id, _ = family
     with session_factory() as session, session.begin():
         session.get(Member, family[1]).stopped = True
-        session.add(QuestionnaireResponse(member_id=guardian_id, family_id=session.get(
-            Member, guardian_id).family_id, instrument_id="parenting_stress",
-            week="2026-W48", status="completed"))
+        session.add(
+            QuestionnaireResponse(
+                member_id=guardian_id,
+                family_id=session.get(Member, guardian_id).family_id,
+                instrument_id="parenting_stress",
+                week="2026-W48",
+                status="completed",
+            )
+        )
     assert _tick(session_factory, SUNDAY_7PM_SEOUL) == 0
 
 

@@ -16,10 +16,13 @@ WHO = Identity(user_id=42, chat_id=42, language_code="ko")
 
 def _worker(database_url):
     engine = make_engine(database_url)
-    return engine, build_services(Settings(DATABASE_URL=database_url),
-                                  session_factory=make_session_factory(engine),
-                                  analyser=stand_in_analyser, clock=lambda: START,
-                                  escalation=False)
+    return engine, build_services(
+        Settings(DATABASE_URL=database_url),
+        session_factory=make_session_factory(engine),
+        analyser=stand_in_analyser,
+        clock=lambda: START,
+        escalation=False,
+    )
 
 
 def _join(services, session_factory):
@@ -65,7 +68,9 @@ def test_a_checkin_moves_between_workers(session_factory, database_url):
         assert outcome.replies[-1].text.startswith("3/11")
         with session_factory() as session:
             assert dict(session.execute(select(Answer.item_id, Answer.value)).all()) == {
-                "ps01": 4, "ps02": 2}
+                "ps01": 4,
+                "ps02": 2,
+            }
     finally:
         engine_a.dispose()
         engine_b.dispose()
@@ -83,12 +88,22 @@ def test_two_workers_queue_each_reminder_once(session_factory, database_url):
     with session_factory() as session, session.begin():
         add_district(session, "gangnam")
         for n in range(60):
-            enrolled = enrol_family(session, district_code="gangnam", child_alias=f"c{n}",
-                                    child_age=8, now=START - timedelta(days=1),
-                                    invite_ttl=timedelta(days=7))
-            member = redeem_invite(session, enrolled.guardian_invite.code,
-                                   telegram_user_id=1000 + n, chat_id=1000 + n, language="ko",
-                                   now=START - timedelta(days=1))
+            enrolled = enrol_family(
+                session,
+                district_code="gangnam",
+                child_alias=f"c{n}",
+                child_age=8,
+                now=START - timedelta(days=1),
+                invite_ttl=timedelta(days=7),
+            )
+            member = redeem_invite(
+                session,
+                enrolled.guardian_invite.code,
+                telegram_user_id=1000 + n,
+                chat_id=1000 + n,
+                language="ko",
+                now=START - timedelta(days=1),
+            )
             give_consent(session, member, START - timedelta(days=1))
     sunday_evening = START + timedelta(days=6, hours=9, minutes=1)  # 19:01 in Seoul
     workers = [_worker(database_url), _worker(database_url)]
@@ -108,10 +123,18 @@ def test_two_workers_queue_each_reminder_once(session_factory, database_url):
             thread.join()
         with session_factory() as session:
             assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 60
-            assert session.scalar(select(func.count()).select_from(Reminder).where(
-                Reminder.attempt == 1)) == 60
-            assert session.scalar(select(func.count()).select_from(Reminder).where(
-                Reminder.attempt == 2)) == 60
+            assert (
+                session.scalar(
+                    select(func.count()).select_from(Reminder).where(Reminder.attempt == 1)
+                )
+                == 60
+            )
+            assert (
+                session.scalar(
+                    select(func.count()).select_from(Reminder).where(Reminder.attempt == 2)
+                )
+                == 60
+            )
     finally:
         for engine, _ in workers:
             engine.dispose()
@@ -122,8 +145,14 @@ def test_two_outbox_senders_never_claim_the_same_message(session_factory, databa
 
     with session_factory() as session, session.begin():
         for n in range(200):
-            enqueue(session, dedupe_key=f"m:{n}", chat_id=n + 1, text="hi", kind="reminder",
-                    due_at=START)
+            enqueue(
+                session,
+                dedupe_key=f"m:{n}",
+                chat_id=n + 1,
+                text="hi",
+                kind="reminder",
+                due_at=START,
+            )
     engines = [make_engine(database_url) for _ in range(2)]
     claimed: list[list[int]] = [[], []]
     barrier = threading.Barrier(2)

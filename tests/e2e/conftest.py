@@ -50,13 +50,16 @@ def keyword_analyser(texts: Sequence[str], speaker: str) -> list[Analysis]:
     for text in texts:
         risks = sorted({label for word, label in RISK_WORDS.items() if word in text})
         sad = any(word in text for word in SAD_WORDS)
-        results.append(Analysis(
-            lang="ko" if any("\uac00" <= c <= "\ud7a3" for c in text) else "en",
-            emotions={"sadness": 0.9 if sad else 0.1, "fear": 0.8 if risks else 0.0},
-            emotion_labels=["sadness"] if sad else [],
-            risk={label: 0.95 for label in risks}, risk_labels=risks,
-            model="test-keywords",
-        ))
+        results.append(
+            Analysis(
+                lang="ko" if any("\uac00" <= c <= "\ud7a3" for c in text) else "en",
+                emotions={"sadness": 0.9 if sad else 0.1, "fear": 0.8 if risks else 0.0},
+                emotion_labels=["sadness"] if sad else [],
+                risk={label: 0.95 for label in risks},
+                risk_labels=risks,
+                model="test-keywords",
+            )
+        )
     return results
 
 
@@ -72,8 +75,14 @@ class Escalations:
         if not analysis.risk_labels:
             return None
         member = session.get(Member, message.member_id)
-        enqueue(session, dedupe_key=f"safety:{message.family_id}", chat_id=member.chat_id,
-                text="SAFETY 112 109 1388", kind="safety", family_id=message.family_id)
+        enqueue(
+            session,
+            dedupe_key=f"safety:{message.family_id}",
+            chat_id=member.chat_id,
+            text="SAFETY 112 109 1388",
+            kind="safety",
+            family_id=message.family_id,
+        )
         return {"severity": "urgent", "reasons": [f"risk:{r}" for r in analysis.risk_labels]}
 
     def on_questionnaire(self, session: Any, response: Any, now: datetime) -> None:
@@ -107,8 +116,14 @@ def escalations() -> Escalations:
 class BotHarness:
     """Runs the real Application (polling the fake server) and waits for updates to finish."""
 
-    def __init__(self, fake: FakeTelegram, database_url: str, clock: FakeClock,
-                 escalations: Escalations, tick_seconds: float = 3600) -> None:
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        database_url: str,
+        clock: FakeClock,
+        escalations: Escalations,
+        tick_seconds: float = 3600,
+    ) -> None:
         self.fake, self.database_url, self.clock = fake, database_url, clock
         self.escalations = escalations
         self.tick_seconds = tick_seconds
@@ -118,20 +133,29 @@ class BotHarness:
         self.services: Services | None = None
 
     def _services(self) -> Services:
-        settings = Settings(DATABASE_URL=self.database_url, TELEGRAM_BOT_TOKEN="123:TEST",
-                            TELEGRAM_API_URL=self.fake.base_url,
-                            TELEGRAM_BOT_USERNAME="MaeumTestBot")
+        settings = Settings(
+            DATABASE_URL=self.database_url,
+            TELEGRAM_BOT_TOKEN="123:TEST",
+            TELEGRAM_API_URL=self.fake.base_url,
+            TELEGRAM_BOT_USERNAME="MaeumTestBot",
+        )
         self.engine = make_engine(self.database_url)
-        services = build_services(settings, session_factory=make_session_factory(self.engine),
-                                  analyser=keyword_analyser, clock=self.clock, escalation=False)
+        services = build_services(
+            settings,
+            session_factory=make_session_factory(self.engine),
+            analyser=keyword_analyser,
+            clock=self.clock,
+            escalation=False,
+        )
         services.escalate_message = self.escalations.on_message
         services.escalate_questionnaire = self.escalations.on_questionnaire
         return services
 
     async def start(self) -> None:
         self.services = self._services()
-        application = build_application(self.services, tick_seconds=self.tick_seconds,
-                                        rate_limit=False)
+        application = build_application(
+            self.services, tick_seconds=self.tick_seconds, rate_limit=False
+        )
 
         async def finished(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
             self.done.add(update.update_id)
@@ -168,8 +192,9 @@ class BotHarness:
         await self.settle(self.fake.send_text(user_id, text, **kwargs))
         return self.fake.sent_to(user_id)[before:]
 
-    async def press(self, user_id: int, label_or_data: str, message: Sent | None = None,
-                    raw: bool = False) -> list[Sent]:
+    async def press(
+        self, user_id: int, label_or_data: str, message: Sent | None = None, raw: bool = False
+    ) -> list[Sent]:
         message = message or self.fake.last(user_id)
         data = label_or_data if raw else message.button(label_or_data)
         before = len(self.fake.sent_to(user_id))
@@ -181,8 +206,9 @@ class BotHarness:
 
 
 @pytest.fixture
-async def harness(fake: FakeTelegram, database_url: str, clock: FakeClock,
-                  escalations: Escalations) -> AsyncIterator[BotHarness]:
+async def harness(
+    fake: FakeTelegram, database_url: str, clock: FakeClock, escalations: Escalations
+) -> AsyncIterator[BotHarness]:
     bot = BotHarness(fake, database_url, clock, escalations)
     await bot.start()
     yield bot
@@ -190,8 +216,9 @@ async def harness(fake: FakeTelegram, database_url: str, clock: FakeClock,
 
 
 @pytest.fixture
-async def ticking(fake: FakeTelegram, database_url: str, clock: FakeClock,
-                  escalations: Escalations) -> AsyncIterator[BotHarness]:
+async def ticking(
+    fake: FakeTelegram, database_url: str, clock: FakeClock, escalations: Escalations
+) -> AsyncIterator[BotHarness]:
     """The harness with the periodic jobs (reminders, outbox) running every 50 ms."""
     bot = BotHarness(fake, database_url, clock, escalations, tick_seconds=0.05)
     await bot.start()
@@ -209,11 +236,17 @@ class EnrolledCodes:
 def enrol(session_factory: Any, child_age: int = 9, now: datetime = START) -> EnrolledCodes:
     with session_factory() as session, session.begin():
         add_district(session, "gangnam", "강남구")
-        enrolled = enrol_family(session, district_code="gangnam", child_alias="Min",
-                                child_age=child_age, now=now - timedelta(hours=1),
-                                invite_ttl=timedelta(days=7))
-        return EnrolledCodes(enrolled.family.id, enrolled.guardian_invite.code,
-                             enrolled.child_invite.code)
+        enrolled = enrol_family(
+            session,
+            district_code="gangnam",
+            child_alias="Min",
+            child_age=child_age,
+            now=now - timedelta(hours=1),
+            invite_ttl=timedelta(days=7),
+        )
+        return EnrolledCodes(
+            enrolled.family.id, enrolled.guardian_invite.code, enrolled.child_invite.code
+        )
 
 
 async def join(bot: BotHarness, codes: EnrolledCodes, *, child: bool = False) -> None:

@@ -56,8 +56,16 @@ async def test_forged_and_stale_buttons_are_refused_kindly(harness, session_fact
     stale = question.button("3 ").replace("ps02", "ps01")
     await harness.press(GUARDIAN_ID, stale, question, raw=True)
     # Forged: another response id, garbage, an unknown prefix, a too-short payload.
-    for forged in ("q:99999:ps02:3", "q:abc:ps02:3", "zz:top", "q:1", "m:rocket", "d:yes",
-                   "c:yes", "l:xx"):
+    for forged in (
+        "q:99999:ps02:3",
+        "q:abc:ps02:3",
+        "zz:top",
+        "q:1",
+        "m:rocket",
+        "d:yes",
+        "c:yes",
+        "l:xx",
+    ):
         await harness.press(GUARDIAN_ID, forged, question, raw=True)
     answers = harness.fake.callback_answers
     assert sum("더 이상 쓸 수 없어요" in (a.get("text") or "") for a in answers) >= 8

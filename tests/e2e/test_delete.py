@@ -34,9 +34,12 @@ async def test_delete_asks_then_erases_the_childs_data(harness, session_factory)
     assert "지웠어요" in harness.fake.last(CHILD_ID).text
     with session_factory() as session:
         # Both ways erased: what the child wrote and what the bot answered (no open case).
-        assert session.scalar(
-            select(func.count()).select_from(Message).where(Message.member_id == child.id)
-        ) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Message).where(Message.member_id == child.id)
+            )
+            == 0
+        )
         assert session.scalar(select(func.count()).select_from(MoodCheckin)) == 0
         child = session.scalars(select(Member).where(Member.role == "child")).one()
         assert (child.consent, child.telegram_user_id) == ("withdrawn", None)
@@ -58,22 +61,40 @@ async def test_delete_keeps_what_an_open_case_points_to(harness, session_factory
         first = session.scalars(
             select(Message).where(Message.direction == "in").order_by(Message.id)
         ).first()
-        case = Case(family_id=codes.family_id, district_id=1, reason_id="test",
-                    reason="test", severity="concern", sla_due_at=START + timedelta(days=3))
+        case = Case(
+            family_id=codes.family_id,
+            district_id=1,
+            reason_id="test",
+            reason="test",
+            severity="concern",
+            sla_due_at=START + timedelta(days=3),
+        )
         session.add(case)
         session.flush()
-        session.add(CaseTrigger(case_id=case.id, rule_id="test", severity="concern",
-                                message_id=first.id))
-        session.add(Message(**outgoing_values(
-            family_id=codes.family_id, member_id=first.member_id, text="SAFETY", kind="safety",
-            lang="ko", case_id=case.id, created_at=START,
-        )))
+        session.add(
+            CaseTrigger(case_id=case.id, rule_id="test", severity="concern", message_id=first.id)
+        )
+        session.add(
+            Message(
+                **outgoing_values(
+                    family_id=codes.family_id,
+                    member_id=first.member_id,
+                    text="SAFETY",
+                    kind="safety",
+                    lang="ko",
+                    case_id=case.id,
+                    created_at=START,
+                )
+            )
+        )
     await harness.say(GUARDIAN_ID, "/delete")
     await harness.press(GUARDIAN_ID, "네, 지워 주세요")
     with session_factory() as session:
         # What the case points to stays (the trigger and the safety reply linked to it); the
         # bot's everyday answers go with the rest.
         assert session.scalars(select(Message.text).order_by(Message.id)).all() == [
-            "요즘 너무 힘들어요", "SAFETY"]
+            "요즘 너무 힘들어요",
+            "SAFETY",
+        ]
         assert session.scalar(select(func.count()).select_from(Answer)) == 0
         assert session.scalar(select(func.count()).select_from(QuestionnaireResponse)) == 0

@@ -26,26 +26,42 @@ class EscalatingHarness(BotHarness):
     """The bot with the escalation room wired in, as `maeum run` builds it."""
 
     def _services(self) -> Services:
-        settings = Settings(DATABASE_URL=self.database_url, TELEGRAM_BOT_TOKEN="123:TEST",
-                            TELEGRAM_API_URL=self.fake.base_url,
-                            TELEGRAM_BOT_USERNAME="MaeumTestBot",
-                            MAEUM_DASHBOARD_URL="https://maeum.example")
+        settings = Settings(
+            DATABASE_URL=self.database_url,
+            TELEGRAM_BOT_TOKEN="123:TEST",
+            TELEGRAM_API_URL=self.fake.base_url,
+            TELEGRAM_BOT_USERNAME="MaeumTestBot",
+            MAEUM_DASHBOARD_URL="https://maeum.example",
+        )
         self.engine = make_engine(self.database_url)
-        return build_services(settings, session_factory=make_factory(self.engine),
-                              analyser=keyword_analyser, clock=self.clock)
+        return build_services(
+            settings,
+            session_factory=make_factory(self.engine),
+            analyser=keyword_analyser,
+            clock=self.clock,
+        )
 
 
 def group_command(fake: FakeTelegram, user_id: int, text: str, chat_id: int = OFFICER_CHAT) -> int:
     """An officer types a command in a group chat."""
     command = text.split()[0]
-    return fake.send_raw({"message": {
-        "message_id": int(time.time() * 1000) % 1_000_000, "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "supergroup", "title": "officers"},
-        "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}",
-                 "language_code": "ko"},
-        "text": text,
-        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-    }})
+    return fake.send_raw(
+        {
+            "message": {
+                "message_id": int(time.time() * 1000) % 1_000_000,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "supergroup", "title": "officers"},
+                "from": {
+                    "id": user_id,
+                    "is_bot": False,
+                    "first_name": f"user{user_id}",
+                    "language_code": "ko",
+                },
+                "text": text,
+                "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+            }
+        }
+    )
 
 
 def _officers(session_factory: Any) -> None:
@@ -55,14 +71,28 @@ def _officers(session_factory: Any) -> None:
         mapo = District(code="mapo", name="마포구", officer_chat_id=-100_600)
         session.add(mapo)
         session.flush()
-        session.add_all([
-            Officer(username="kim", display_name="김담당", district_id=gangnam.id,
-                    telegram_user_id=KIM),
-            Officer(username="lee", display_name="이담당", district_id=gangnam.id,
-                    telegram_user_id=LEE),
-            Officer(username="park", display_name="박담당", district_id=mapo.id,
-                    telegram_user_id=MAPO_OFFICER),
-        ])
+        session.add_all(
+            [
+                Officer(
+                    username="kim",
+                    display_name="김담당",
+                    district_id=gangnam.id,
+                    telegram_user_id=KIM,
+                ),
+                Officer(
+                    username="lee",
+                    display_name="이담당",
+                    district_id=gangnam.id,
+                    telegram_user_id=LEE,
+                ),
+                Officer(
+                    username="park",
+                    display_name="박담당",
+                    district_id=mapo.id,
+                    telegram_user_id=MAPO_OFFICER,
+                ),
+            ]
+        )
 
 
 async def test_disclosure_to_resolution_through_telegram(
@@ -95,10 +125,14 @@ async def _story(harness: EscalatingHarness, fake: FakeTelegram, session_factory
         # What the bot answered is kept beside the disclosure, for the officer's case page.
         around = session.execute(
             select(Message.direction, Message.kind, Message.text)
-            .where(Message.id >= case.triggers[0].message_id).order_by(Message.id)
+            .where(Message.id >= case.triggers[0].message_id)
+            .order_by(Message.id)
         ).all()
     assert [tuple(line[:2]) for line in around] == [
-        ("in", "free_text"), ("out", "safety"), ("out", "reply")]
+        ("in", "free_text"),
+        ("out", "safety"),
+        ("out", "reply"),
+    ]
     assert {line[2] for line in around[1:]} <= set(texts)
     case_id = case.id
 
@@ -177,7 +211,8 @@ async def _story(harness: EscalatingHarness, fake: FakeTelegram, session_factory
         assert linked == ["safety", "counsellor", "free_text"]
         audit = session.execute(
             select(AuditEntry.action, AuditEntry.actor, AuditEntry.source)
-            .where(AuditEntry.case_id == case_id).order_by(AuditEntry.id)
+            .where(AuditEntry.case_id == case_id)
+            .order_by(AuditEntry.id)
         ).all()
     officer = f"officer:{kim.id}"
     assert [tuple(row) for row in audit] == [

@@ -16,8 +16,11 @@ async def test_guardian_enrols_by_deep_link_and_consents(harness, session_factor
     assert notice.edits == 1 and "/checkin" in notice.text
     with session_factory() as session:
         member = session.scalars(select(Member)).one()
-        assert (member.role, member.consent, member.telegram_user_id) == ("guardian", "given",
-                                                                          GUARDIAN_ID)
+        assert (member.role, member.consent, member.telegram_user_id) == (
+            "guardian",
+            "given",
+            GUARDIAN_ID,
+        )
         assert session.scalar(select(ProcessedUpdate).limit(1)) is not None
 
 

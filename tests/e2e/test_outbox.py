@@ -11,23 +11,41 @@ OFFICERS_CHAT = -100_555
 
 async def test_alert_with_a_local_dashboard_link_still_goes_out(harness, session_factory):
     with session_factory() as session, session.begin():
-        session.add(OutboxMessage(
-            dedupe_key="alert:1", chat_id=OFFICERS_CHAT, text="urgent case 1", kind="alert",
-            options={"reply_markup": {"inline_keyboard": [[
-                {"text": "claim", "callback_data": "claim:1"},
-                {"text": "open", "url": "http://127.0.0.1:8000/cases/1"}]]}}))
+        session.add(
+            OutboxMessage(
+                dedupe_key="alert:1",
+                chat_id=OFFICERS_CHAT,
+                text="urgent case 1",
+                kind="alert",
+                options={
+                    "reply_markup": {
+                        "inline_keyboard": [
+                            [
+                                {"text": "claim", "callback_data": "claim:1"},
+                                {"text": "open", "url": "http://127.0.0.1:8000/cases/1"},
+                            ]
+                        ]
+                    }
+                },
+            )
+        )
     assert await deliver_pending(harness.application.bot, harness.services) == 1
     sent = harness.fake.last(OFFICERS_CHAT)
     assert (sent.text, sent.labels) == ("urgent case 1", ["claim"])
 
 
-async def test_blocked_user_is_not_retried_and_others_still_get_theirs(harness,
-                                                                      session_factory):
+async def test_blocked_user_is_not_retried_and_others_still_get_theirs(harness, session_factory):
     harness.fake.blocked.add(77)
     with session_factory() as session, session.begin():
         for chat in (77, 78):
-            enqueue(session, dedupe_key=f"r:{chat}", chat_id=chat, text="hello",
-                    kind="reminder", buttons=[[{"label": "start", "data": "go:checkin"}]])
+            enqueue(
+                session,
+                dedupe_key=f"r:{chat}",
+                chat_id=chat,
+                text="hello",
+                kind="reminder",
+                buttons=[[{"label": "start", "data": "go:checkin"}]],
+            )
         enqueue(session, dedupe_key="r:78", chat_id=78, text="hello again", kind="reminder")
     assert await deliver_pending(harness.application.bot, harness.services) == 1
     assert [m.labels for m in harness.fake.sent_to(78)] == [["start"]]

@@ -14,10 +14,14 @@ STRANGER_ID = 999
 
 def _guardian_lines(session) -> list[tuple[str, str, str, str]]:
     guardian = session.scalars(select(Member).where(Member.role == "guardian")).one()
-    return [tuple(row) for row in session.execute(
-        select(Message.direction, Message.sender, Message.kind, Message.text)
-        .where(Message.member_id == guardian.id).order_by(Message.id)
-    ).all()]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(Message.direction, Message.sender, Message.kind, Message.text)
+            .where(Message.member_id == guardian.id)
+            .order_by(Message.id)
+        ).all()
+    ]
 
 
 async def test_replies_are_stored_in_order_and_exported(harness, session_factory):
@@ -51,7 +55,8 @@ async def test_a_sent_reminder_is_stored_as_the_family_saw_it(ticking, session_f
     await join(ticking, enrol(session_factory))
     ticking.clock.now = SUNDAY_7PM_SEOUL + timedelta(minutes=1)
     sent = await ticking.fake.wait_for(
-        lambda: [m for m in ticking.fake.sent_to(GUARDIAN_ID) if "체크인 시간" in m.text])
+        lambda: [m for m in ticking.fake.sent_to(GUARDIAN_ID) if "체크인 시간" in m.text]
+    )
     with session_factory() as session:
         reminders = [line for line in _guardian_lines(session) if line[2] == "reminder"]
     assert reminders == [("out", "bot", "reminder", sent[0].text)]

@@ -25,21 +25,31 @@ async def test_child_picks_days_and_time_and_the_reminder_follows(ticking, sessi
     menu = (await ticking.say(CHILD_ID, "/reminders"))[-1]
     # The defaults are shown as chosen: Monday, Wednesday, Friday at 16:00.
     assert [label for label in menu.labels if label.startswith("✓")] == [
-        "✓ 월", "✓ 수", "✓ 금", "✓ 16:00"]
+        "✓ 월",
+        "✓ 수",
+        "✓ 금",
+        "✓ 16:00",
+    ]
 
     await ticking.press(CHILD_ID, "✓ 월")  # off
     await ticking.press(CHILD_ID, "화")  # on
     await ticking.press(CHILD_ID, "18:00")
     menu = ticking.fake.last(CHILD_ID)
     assert [label for label in menu.labels if label.startswith("✓")] == [
-        "✓ 화", "✓ 수", "✓ 금", "✓ 18:00"]
+        "✓ 화",
+        "✓ 수",
+        "✓ 금",
+        "✓ 18:00",
+    ]
     assert menu.edits == 3  # the same message, updated in place
     with session_factory() as session:
         child = _member(session, "child")
         assert (child.reminder_weekdays, child.reminder_time) == ("1,2,4", "18:00")
-        due = session.scalars(select(Reminder.due_at).where(
-            Reminder.member_id == child.id, Reminder.status == "pending")
-            .order_by(Reminder.due_at)).all()
+        due = session.scalars(
+            select(Reminder.due_at)
+            .where(Reminder.member_id == child.id, Reminder.status == "pending")
+            .order_by(Reminder.due_at)
+        ).all()
     assert due[0] == TUESDAY_6PM_SEOUL and len(due) == 3
 
     await ticking.press(CHILD_ID, "다 골랐어요")
@@ -65,8 +75,11 @@ async def test_parent_picks_one_day_and_a_time(harness, session_factory):
     with session_factory() as session:
         guardian = _member(session, "guardian")
         assert (guardian.reminder_weekdays, guardian.reminder_time) == ("3", "20:00")
-        reminders = session.execute(select(Reminder.period, Reminder.due_at).where(
-            Reminder.member_id == guardian.id, Reminder.status == "pending")).all()
+        reminders = session.execute(
+            select(Reminder.period, Reminder.due_at).where(
+                Reminder.member_id == guardian.id, Reminder.status == "pending"
+            )
+        ).all()
     # Thursday 20:00 in Seoul is 11:00 UTC.
     assert reminders == [("2026-W48", datetime(2026, 11, 26, 11, 0, tzinfo=UTC))]
 
@@ -77,8 +90,11 @@ async def test_a_time_already_passed_today_is_not_sent_late(harness, session_fac
     await harness.press(CHILD_ID, "08:00")  # Monday 08:00 has passed (it is 10:00)
     with session_factory() as session:
         child = _member(session, "child")
-        monday = session.scalars(select(Reminder.status).where(
-            Reminder.member_id == child.id, Reminder.period == "2026-11-23")).all()
+        monday = session.scalars(
+            select(Reminder.status).where(
+                Reminder.member_id == child.id, Reminder.period == "2026-11-23"
+            )
+        ).all()
     assert monday == ["skipped"]
 
 

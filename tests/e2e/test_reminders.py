@@ -34,8 +34,9 @@ async def test_weekly_reminder_fires_once_and_starts_the_checkin(ticking, sessio
     await ticking.fake.wait_for(lambda: len(_reminders_to(ticking.fake, GUARDIAN_ID)) == 2)
     assert "바쁘셨죠" in _reminders_to(ticking.fake, GUARDIAN_ID)[-1].text
     with session_factory() as session:
-        assert session.scalars(select(Reminder.status).where(
-            Reminder.period == "2026-W48").order_by(Reminder.attempt)).all() == ["sent", "sent"]
+        assert session.scalars(
+            select(Reminder.status).where(Reminder.period == "2026-W48").order_by(Reminder.attempt)
+        ).all() == ["sent", "sent"]
 
 
 async def test_paused_guardian_gets_no_reminder(ticking, session_factory):
@@ -91,8 +92,12 @@ async def test_child_mood_reminder_opens_the_mood_buttons(ticking, session_facto
 
     def second_skipped():
         with session_factory() as session:
-            return session.scalar(select(Reminder.status).where(
-                Reminder.kind == "mood", Reminder.attempt == 2)) == "skipped"
+            return (
+                session.scalar(
+                    select(Reminder.status).where(Reminder.kind == "mood", Reminder.attempt == 2)
+                )
+                == "skipped"
+            )
 
     await ticking.fake.wait_for(second_skipped)
     assert len(mood_reminders()) == 1

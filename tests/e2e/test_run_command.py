@@ -29,15 +29,25 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.mark.slow
-async def test_maeum_run_polls_the_configured_api_and_answers(fake, database_url,
-                                                             session_factory, tmp_path):
+async def test_maeum_run_polls_the_configured_api_and_answers(
+    fake, database_url, session_factory, tmp_path
+):
     codes = enrol(session_factory)
-    env = dict(os.environ, DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN="42:RUN",
-               TELEGRAM_API_URL=fake.base_url,
-               PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN="42:RUN",
+        TELEGRAM_API_URL=fake.base_url,
+        PYTHONUNBUFFERED="1",
+    )
     log = (tmp_path / "run.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         fake.send_text(GUARDIAN_ID, f"/start {codes.guardian}")
         notice = await fake.wait_for(lambda: fake.sent_to(GUARDIAN_ID), timeout=60)
@@ -54,10 +64,20 @@ async def test_maeum_run_polls_the_configured_api_and_answers(fake, database_url
 
 
 def test_maeum_run_refuses_to_start_without_its_classifier(database_url, tmp_path):
-    env = dict(os.environ, DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN="42:RUN",
-               MAEUM_MODEL_DIR=str(tmp_path / "no-model"))
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN="42:RUN",
+        MAEUM_MODEL_DIR=str(tmp_path / "no-model"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "classifier could not be loaded" in done.stderr
     assert "Traceback" not in done.stderr
@@ -70,26 +90,43 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-async def test_maeum_run_takes_updates_by_webhook(fake, database_url, session_factory,
-                                                  tmp_path):
+async def test_maeum_run_takes_updates_by_webhook(fake, database_url, session_factory, tmp_path):
     codes = enrol(session_factory)
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, TELEGRAM_BOT_TOKEN="42:HOOK",
-               TELEGRAM_API_URL=fake.base_url,
-               MAEUM_WEBHOOK_URL=f"http://127.0.0.1:{port}", MAEUM_WEBHOOK_PORT=str(port),
-               MAEUM_WEBHOOK_SECRET="s3cret", PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN="42:HOOK",
+        TELEGRAM_API_URL=fake.base_url,
+        MAEUM_WEBHOOK_URL=f"http://127.0.0.1:{port}",
+        MAEUM_WEBHOOK_PORT=str(port),
+        MAEUM_WEBHOOK_SECRET="s3cret",
+        PYTHONUNBUFFERED="1",
+    )
     log = (tmp_path / "run.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--no-dashboard"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         hook = await fake.wait_for(
-            lambda: [p for m, p in fake.calls if m == "setWebhook"], timeout=60)
+            lambda: [p for m, p in fake.calls if m == "setWebhook"], timeout=60
+        )
         assert hook[0]["url"] == f"http://127.0.0.1:{port}/telegram"
-        update = {"update_id": 1, "message": {
-            "message_id": 1, "date": 1_700_000_000, "text": f"/start {codes.guardian}",
-            "chat": {"id": GUARDIAN_ID, "type": "private"},
-            "from": {"id": GUARDIAN_ID, "is_bot": False, "first_name": "p"},
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "text": f"/start {codes.guardian}",
+                "chat": {"id": GUARDIAN_ID, "type": "private"},
+                "from": {"id": GUARDIAN_ID, "is_bot": False, "first_name": "p"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
         async with httpx.AsyncClient() as client:
             for _ in range(100):  # the listener may start a moment after setWebhook
                 try:
@@ -98,8 +135,11 @@ async def test_maeum_run_takes_updates_by_webhook(fake, database_url, session_fa
                 except httpx.ConnectError:
                     await asyncio.sleep(0.1)
             assert forged.status_code == 403  # no secret: refused
-            answer = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
-                                       headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+            answer = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"},
+            )
             assert answer.status_code == 200
         notice = await fake.wait_for(lambda: fake.sent_to(GUARDIAN_ID), timeout=30)
         assert "개인정보 안내" in notice[0].text

@@ -49,7 +49,9 @@ async def test_checkin_pause_restart_resume_finish_stores_scores(harness, sessio
         assert response.status == "completed"
         # ps01 4 + ps02 4 + ps03 (reverse of 1) 5 + ps04 5 = 18; ps05, ps07 reverse of 5 -> 1.
         assert response.subscale_scores == {
-            "parental_distress": 18, "parent_child_interaction": 7, "child_difficulty": 15,
+            "parental_distress": 18,
+            "parent_child_interaction": 7,
+            "child_difficulty": 15,
         }
         assert response.total_score == 40 and response.band == "high"
         free_text = session.scalars(
@@ -77,8 +79,7 @@ async def test_checkin_by_command_resumes_after_pause(harness, session_factory):
     assert replies[-1].text.startswith("2/11")
 
 
-async def test_last_weeks_unfinished_checkin_is_left_and_this_week_starts(harness,
-                                                                         session_factory):
+async def test_last_weeks_unfinished_checkin_is_left_and_this_week_starts(harness, session_factory):
     codes = enrol(session_factory)
     await join(harness, codes)
     await harness.say(GUARDIAN_ID, "/checkin")
@@ -90,7 +91,8 @@ async def test_last_weeks_unfinished_checkin_is_left_and_this_week_starts(harnes
     with session_factory() as session:
         weeks = session.execute(
             select(QuestionnaireResponse.week, func.count(Answer.id))
-            .join(Answer, isouter=True).group_by(QuestionnaireResponse.week)
+            .join(Answer, isouter=True)
+            .group_by(QuestionnaireResponse.week)
             .order_by(QuestionnaireResponse.week)
         ).all()
     assert weeks == [("2026-W48", 1), ("2026-W49", 0)]

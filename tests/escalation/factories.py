@@ -108,7 +108,11 @@ def member(session: Session, family_row: Family, role: str) -> Member:
 
 
 def message(
-    session: Session, family_row: Family, role: str = "child", text: str = "…", *,
+    session: Session,
+    family_row: Family,
+    role: str = "child",
+    text: str = "…",
+    *,
     now: datetime = NOW,
 ) -> Message:
     row = Message(

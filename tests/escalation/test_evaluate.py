@@ -53,11 +53,24 @@ def test_parent_crisis_counts_only_from_the_guardian(rules: RuleSet) -> None:
 
 
 def test_emotion_rule_needs_every_emotion_above_its_threshold() -> None:
-    rules = parse_rules({"rules": [{
-        "id": "emotion:child_despair", "severity": "concern", "reason": "despair",
-        "when": {"message": {"speaker": ["child"],
-                             "emotions": {"despair": 0.85, "sadness": 0.6}}},
-    }]}, Path("inline.yaml"))
+    rules = parse_rules(
+        {
+            "rules": [
+                {
+                    "id": "emotion:child_despair",
+                    "severity": "concern",
+                    "reason": "despair",
+                    "when": {
+                        "message": {
+                            "speaker": ["child"],
+                            "emotions": {"despair": 0.85, "sadness": 0.6},
+                        }
+                    },
+                }
+            ]
+        },
+        Path("inline.yaml"),
+    )
     despair = analysis(emotions={"despair": 0.9, "sadness": 0.8})
     matches = evaluate_message(rules, despair, "child")
     assert _ids(matches) == ["emotion:child_despair"]
@@ -158,9 +171,11 @@ def test_missed_checkin_rules_fire_for_their_role_after_three_weeks(rules: RuleS
 def test_message_escalator_fills_the_contract_field(tmp_path: Path) -> None:
     escalate = message_escalator(DEFAULT_RULES)
     assert escalate(analysis({"self_harm": 0.95}), "child") == {
-        "severity": "urgent", "reasons": ["risk:self_harm"],
+        "severity": "urgent",
+        "reasons": ["risk:self_harm"],
     }
     assert escalate(analysis({"neglect": 0.75}), "parent") == {
-        "severity": "concern", "reasons": ["risk:neglect"],
+        "severity": "concern",
+        "reasons": ["risk:neglect"],
     }
     assert escalate(analysis(emotions={"sadness": 0.9}), "child") is None

@@ -57,10 +57,12 @@ def test_a_repeated_update_adds_one_note(
     session_factory: sessionmaker[Session], case_id: int
 ) -> None:
     where = Where(11, 11, False, update_id=777)
-    first = handle_officer_command(session_factory, CONFIG, where, "note",
-                                   [str(case_id), "전화", "완료"], NOW)
-    again = handle_officer_command(session_factory, CONFIG, where, "note",
-                                   [str(case_id), "전화", "완료"], NOW)
+    first = handle_officer_command(
+        session_factory, CONFIG, where, "note", [str(case_id), "전화", "완료"], NOW
+    )
+    again = handle_officer_command(
+        session_factory, CONFIG, where, "note", [str(case_id), "전화", "완료"], NOW
+    )
     assert "메모를 남겼어요" in first.text and again.duplicate
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(CaseNote)) == 1
@@ -81,8 +83,9 @@ def test_the_claim_button_marks_the_alert_with_its_owner(
     session_factory: sessionmaker[Session], case_id: int
 ) -> None:
     where = Where(11, GANGNAM_CHAT, True)
-    reply = handle_claim_button(session_factory, CONFIG, where, case_id, "🚨 alert",
-                                NOW + timedelta(minutes=3))
+    reply = handle_claim_button(
+        session_factory, CONFIG, where, case_id, "🚨 alert", NOW + timedelta(minutes=3)
+    )
     assert reply.notice == "맡았어요"
     assert reply.edit_text == "🚨 alert\n✅ 담당: Kim"
     assert [b["text"] for b in reply.edit_buttons[0]] == ["대시보드에서 열기"]

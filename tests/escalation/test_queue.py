@@ -51,9 +51,7 @@ def world(session_factory: sessionmaker[Session]) -> dict[str, int]:
         ids = {
             "older": f.case(session, older, "mood:sad_streak", "concern").case_id,
             "younger": f.case(session, younger, "mood:sad_streak", "concern").case_id,
-            "urgent": f.case(
-                session, urgent, now=NOW + timedelta(hours=5)
-            ).case_id,
+            "urgent": f.case(session, urgent, now=NOW + timedelta(hours=5)).case_id,
             "far": f.case(session, far).case_id,
             "kim": f.officer(session, gangnam, "kim").id,
             "lee": f.officer(session, gangnam, "lee").id,
@@ -89,8 +87,9 @@ def test_list_cases_waiting_time_outweighs_a_small_age_difference(
         assert gangnam is not None
         late = f.family(session, gangnam, age=14, alias="late")
         # Same reason, a year younger than "older", but opened four days later.
-        late_id = f.case(session, late, "mood:sad_streak", "concern",
-                         now=NOW + timedelta(days=4)).case_id
+        late_id = f.case(
+            session, late, "mood:sad_streak", "concern", now=NOW + timedelta(days=4)
+        ).case_id
     kim = _actor(session_factory, world["kim"])
     with session_factory() as session:
         listed = [c.id for c in list_cases(session, kim, severity="concern")]

@@ -50,15 +50,26 @@ def _rule(**overrides: object) -> dict[str, object]:
         (_rule(when={"message": {"risk": {"self_hurt": 0.5}}}), "unknown risk category self_hurt"),
         (_rule(when={"message": {"risk": {"self_harm": 1.5}}}), "not between 0 and 1"),
         (_rule(when={"message": {"emotions": {"happy": 0.5}}}), "unknown emotion happy"),
-        (_rule(when={"message": {"speaker": ["teacher"], "risk": {"self_harm": 0.5}}}),
-         "unknown speaker teacher"),
+        (
+            _rule(when={"message": {"speaker": ["teacher"], "risk": {"self_harm": 0.5}}}),
+            "unknown speaker teacher",
+        ),
         (_rule(severity="critical"), "severity"),
         (_rule(reason=""), "reason"),
         (_rule(when={}), "exactly one of"),
-        (_rule(when={"message": {"risk": {"self_harm": 0.5}},
-                     "moods": {"last": 4, "moods": ["sad"], "at_least": 3}}), "exactly one of"),
-        (_rule(when={"moods": {"last": 3, "moods": ["sad"], "at_least": 4}}),
-         "at_least (4) is more than last (3)"),
+        (
+            _rule(
+                when={
+                    "message": {"risk": {"self_harm": 0.5}},
+                    "moods": {"last": 4, "moods": ["sad"], "at_least": 3},
+                }
+            ),
+            "exactly one of",
+        ),
+        (
+            _rule(when={"moods": {"last": 3, "moods": ["sad"], "at_least": 4}}),
+            "at_least (4) is more than last (3)",
+        ),
         (_rule(when={"missed_checkins": {"role": "teacher", "weeks": 3}}), "role"),
         (_rule(when={"questionnaire": {"instrument": "parenting_stress"}}), "needs total_at_least"),
         (_rule(when={"questionnaire": {"trend": {"weeks": 1, "rise_at_least": 2}}}), "weeks"),

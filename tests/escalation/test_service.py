@@ -166,8 +166,13 @@ def test_a_message_below_every_threshold_opens_nothing_and_records_no_severity(
         family = _family(session, family_id)
         message = f.message(session, family, "child", "배고파 죽겠다")
         stored = MessageAnalysis(
-            message_id=message.id, model="stub", lang="ko", emotions={"sadness": 0.2},
-            emotion_labels=[], risk={"self_harm": 0.1}, risk_labels=[],
+            message_id=message.id,
+            model="stub",
+            lang="ko",
+            emotions={"sadness": 0.2},
+            emotion_labels=[],
+            risk={"self_harm": 0.1},
+            risk_labels=[],
         )
         session.add(stored)
         assert escalate_message(session, rules, message, stored, NOW) is None
@@ -179,9 +184,15 @@ def test_a_message_below_every_threshold_opens_nothing_and_records_no_severity(
 def _response(session: Session, family_id: int, week: str, total: float, band: str) -> int:
     family = _family(session, family_id)
     row = QuestionnaireResponse(
-        member_id=f.member(session, family, "guardian").id, family_id=family_id,
-        instrument_id="parenting_stress", week=week, status="completed", total_score=total,
-        band=band, subscale_scores={"parental_distress": 10}, completed_at=NOW,
+        member_id=f.member(session, family, "guardian").id,
+        family_id=family_id,
+        instrument_id="parenting_stress",
+        week=week,
+        status="completed",
+        total_score=total,
+        band=band,
+        subscale_scores={"parental_distress": 10},
+        completed_at=NOW,
     )
     session.add(row)
     session.flush()
@@ -199,7 +210,8 @@ def test_finished_questionnaires_open_and_then_merge_into_the_guardian_strain_ca
         outcome = escalate_questionnaire(session, rules, high, NOW, config=CONFIG)
     assert outcome is not None
     assert [c.rule_id for c in outcome.changes] == [
-        "questionnaire:high_stress", "questionnaire:sharp_rise",
+        "questionnaire:high_stress",
+        "questionnaire:sharp_rise",
     ]
     assert len(set(outcome.case_ids)) == 1 and not outcome.safety_reply
     with session_factory() as session:
@@ -214,8 +226,11 @@ def test_finished_questionnaires_open_and_then_merge_into_the_guardian_strain_ca
 def _checkin(session: Session, family_id: int, mood: str, at: datetime) -> MoodCheckin:
     family = _family(session, family_id)
     row = MoodCheckin(
-        member_id=f.member(session, family, "child").id, family_id=family_id, mood=mood,
-        week=iso_week(local_date(at, "Asia/Seoul")), created_at=at,
+        member_id=f.member(session, family, "child").id,
+        family_id=family_id,
+        mood=mood,
+        week=iso_week(local_date(at, "Asia/Seoul")),
+        created_at=at,
     )
     session.add(row)
     session.flush()
@@ -238,16 +253,20 @@ def test_mood_streak_opens_one_child_distress_case(
         assert case.reason_id == "child_distress"
         triggers = session.scalars(select(CaseTrigger).order_by(CaseTrigger.id)).all()
         assert [t.evidence["moods"] for t in triggers] == [
-            ["sad", "scared", "happy", "sad"], ["sad", "sad", "scared", "happy"],
+            ["sad", "scared", "happy", "sad"],
+            ["sad", "sad", "scared", "happy"],
         ]
     # The periodic run sees the same newest check-in: nothing new is attached.
     with session_factory() as session:
         report = run_periodic_rules(session, rules, NOW + timedelta(days=5), config=CONFIG)
         rule_ids = [c.rule_id for o in report.outcomes for c in o.changes]
         assert "moods:sad_or_scared" not in rule_ids
-        assert session.scalar(
-            select(func.count()).select_from(CaseTrigger).where(CaseTrigger.case_id == case.id)
-        ) == 2
+        assert (
+            session.scalar(
+                select(func.count()).select_from(CaseTrigger).where(CaseTrigger.case_id == case.id)
+            )
+            == 2
+        )
 
 
 def test_periodic_run_opens_one_case_per_silent_member_and_no_duplicates(

@@ -136,9 +136,10 @@ def _hits(text: str, speaker: str = "child") -> PhraseHits:
 def test_a_particle_in_a_phrase_belongs_to_its_own_word() -> None:
     # "@child를 던지다": the child thrown, not a child who throws a toy
     assert _hits("아이를 던지고 싶어요", "parent").scores["harm_to_child_urge"] >= 0.5
-    assert _hits("아이가 동생한테 장난감을 던져서 혼냈어요", "parent").scores[
-        "harm_to_child_urge"
-    ] == 0.0
+    assert (
+        _hits("아이가 동생한테 장난감을 던져서 혼냈어요", "parent").scores["harm_to_child_urge"]
+        == 0.0
+    )
 
 
 def test_saying_it_is_no_joke_keeps_the_evidence() -> None:
@@ -151,9 +152,10 @@ def test_saying_it_is_no_joke_keeps_the_evidence() -> None:
 
 def test_a_joke_someone_else_calls_a_joke_is_not_one() -> None:
     # the abuser's excuse ("장난이래") and "not funny" keep the evidence
-    assert _hits("엄마 남친이 내 엉덩이 만지고 장난이래 하나도 안 웃긴데").scores[
-        "abuse_sexual"
-    ] >= 0.9
+    assert (
+        _hits("엄마 남친이 내 엉덩이 만지고 장난이래 하나도 안 웃긴데").scores["abuse_sexual"]
+        >= 0.9
+    )
     assert _hits("i want to unalive myself jk... not jk").scores["self_harm"] >= 0.9
 
 

@@ -28,12 +28,20 @@ def guardian(session_factory):
     with session_factory() as session, session.begin():
         add_district(session, "gangnam")
         enrolled = enrol_family(
-            session, district_code="gangnam", child_alias="Min", child_age=8, now=NOW,
+            session,
+            district_code="gangnam",
+            child_alias="Min",
+            child_age=8,
+            now=NOW,
             invite_ttl=timedelta(days=7),
         )
         member = redeem_invite(
-            session, enrolled.guardian_invite.code, telegram_user_id=11, chat_id=11,
-            language="ko", now=NOW,
+            session,
+            enrolled.guardian_invite.code,
+            telegram_user_id=11,
+            chat_id=11,
+            language="ko",
+            now=NOW,
         )
         give_consent(session, member, NOW)
         return member.id
@@ -91,5 +99,7 @@ def test_finish_stores_scores_and_closes_the_response(session_factory, guardian)
         assert stored.total_score == 30
         assert stored.band == "elevated"
         assert stored.subscale_scores == {
-            "parental_distress": 12, "parent_child_interaction": 9, "child_difficulty": 9
+            "parental_distress": 12,
+            "parent_child_interaction": 9,
+            "child_difficulty": 9,
         }

@@ -14,7 +14,9 @@ def test_instrument_has_eleven_items_and_one_free_text(instrument):
     assert len(instrument.items) == 11
     assert [i.id for i in instrument.items if not i.is_rated] == ["hardest_moment"]
     assert {i.subscale for i in instrument.rated_items} == {
-        "parental_distress", "parent_child_interaction", "child_difficulty"
+        "parental_distress",
+        "parent_child_interaction",
+        "child_difficulty",
     }
 
 
@@ -31,7 +33,9 @@ def test_subscales_sum_their_items(instrument):
     answers["ps05"] = 1  # reverse-scored: counts 5
     result = score(instrument, answers)
     assert result.subscales == {
-        "parental_distress": 12.0, "parent_child_interaction": 11.0, "child_difficulty": 9.0
+        "parental_distress": 12.0,
+        "parent_child_interaction": 11.0,
+        "child_difficulty": 9.0,
     }
     assert result.total == 32.0
 
@@ -41,9 +45,7 @@ def test_subscales_sum_their_items(instrument):
 )
 def test_bands_follow_the_cut_offs(instrument, value, band):
     # Answer every item so that each one scores `value` after reversing.
-    answers = {
-        item.id: (6 - value if item.reverse else value) for item in instrument.rated_items
-    }
+    answers = {item.id: (6 - value if item.reverse else value) for item in instrument.rated_items}
     result = score(instrument, answers)
     assert result.total == 10 * value
     assert result.band == band
