@@ -46,6 +46,9 @@ _GROUP_REF = re.compile(r"@([a-z_]+)")
 _OBJECT_FIRST = re.compile(r"(@[a-z_]+|[^\s@]+)[을를]\s")
 YIELDS_TO = {"abuse_physical": "domestic_violence"}
 _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
+# Verbs that go with the phrase's own verb ("때리고 싶지 않아", "때려 버리지 않았어"), so a
+# negator after them still denies the phrase.
+_AUXILIARIES = {"싶/V", "있/V", "버리/V", "주/V", "보/V", "두/V", "놓/V", "지/V", "되/V"}
 
 
 class PhraseFileError(ValueError):
@@ -320,12 +323,15 @@ def _negated(tokens: list[Token], idx: list[int]) -> bool:
     if any(i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE for i in idx):
         return True
     after = [t.unit for t in tokens[last + 1 : last + 4] if not t.particle]
-    # "죽고 싶어 장난 아님": the 아니 denies the joke, not the phrase
-    if any(
-        u in _NEGATORS_AFTER and (k == 0 or after[k - 1] not in _JOKE_NOUNS)
-        for k, u in enumerate(after)
-    ):
-        return True
+    for k, u in enumerate(after):
+        # "죽고 싶어 장난 아님": the 아니 denies the joke, not the phrase
+        if u in _NEGATORS_AFTER and (k == 0 or after[k - 1] not in _JOKE_NOUNS):
+            return True
+        # "손 넣었어 하지 말랬는데", "만졌어 간지러운 거 아니야": a negator after another
+        # verb denies that verb, not the phrase
+        light_verb = u == "하/V" and k == 0 and tokens[last].unit.endswith("/N")  # 자해 하지 않아
+        if u.endswith("/V") and u not in _AUXILIARIES and not light_verb:
+            break
     # "때린 적 없어"
     return "적/N" in after[:2] and "없/V" in after[:3] and first >= 0
 

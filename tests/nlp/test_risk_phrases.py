@@ -254,3 +254,13 @@ def test_emoji_that_carry_the_meaning_are_read_as_words() -> None:
 def test_scrubbing_is_not_pushing() -> None:
     # "때 밀다" (scrubbing at the bathhouse) is not "밀다" (to push)
     assert max(_hits("엄마랑 목욕탕 감 때 밀다가 등 빨개짐").scores.values()) == 0.0
+
+
+def test_a_negator_after_another_verb_denies_that_verb() -> None:
+    # "하지 말랬는데" forbids, "간지러운 거 아니야" denies the tickling: the touching stands
+    assert _hits("사촌오빠가 내 옷 속에 손 넣었어 하지 말랬는데").scores["abuse_sexual"] >= 0.9
+    assert _hits("할아버지가 팬티 만졌어 간지러운 거 아니야 싫었어").scores["abuse_sexual"] >= 0.9
+    # the phrase's own verb, its auxiliary or its light verb still takes the negation
+    assert _hits("아빠가 팬티 만지지 않았어").scores["abuse_sexual"] == 0.0
+    assert _hits("죽고 싶지 않아").scores["self_harm"] == 0.0
+    assert _hits("자해 하지 않았어").scores["self_harm"] == 0.0
