@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from nlp.emotion.tfidf import char_vectorizer, tfidf_rows
 from nlp.normalize import morphemes, normalize_text
@@ -44,3 +45,6 @@ def test_tfidf_rows_equal_scikit_learns_transform() -> None:
         ours = tfidf_rows(vec, rows).toarray()
         assert ours.any()  # some known terms, so the comparison is not between zeros
         np.testing.assert_allclose(ours, vec.transform(rows).toarray(), atol=1e-6)
+    chars.sublinear_tf = False  # raw counts would need other arithmetic: refused, not wrong
+    with pytest.raises(ValueError):
+        tfidf_rows(chars, texts)
