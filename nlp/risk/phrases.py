@@ -41,14 +41,14 @@ _NEGATORS_BEFORE = {"안/M", "못/M"}
 # An auxiliary that only ever follows its verb directly: "죽고 싶다".
 _ADJACENT = frozenset({"싶/V"})
 _AUX_BETWEEN = frozenset({"버리/V", "보/V"})  # "죽어 버리고 싶다", "해 보고 싶다"
+# Every verb that goes with the phrase's own verb ("때리고 싶지 않아", "때려 버리지 않았어"),
+# so a negator after it still denies the phrase.
+_AUXILIARIES = _ADJACENT | _AUX_BETWEEN | {"있/V", "주/V", "두/V", "놓/V", "지/V", "되/V"}
 _GROUP_REF = re.compile(r"@([a-z_]+)")
 # a phrase that starts with its object ("@child를 때리다", "엄마를 때리다")
 _OBJECT_FIRST = re.compile(r"(@[a-z_]+|[^\s@]+)[을를]\s")
 YIELDS_TO = {"abuse_physical": "domestic_violence"}
 _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
-# Verbs that go with the phrase's own verb ("때리고 싶지 않아", "때려 버리지 않았어"), so a
-# negator after them still denies the phrase.
-_AUXILIARIES = {"싶/V", "있/V", "버리/V", "주/V", "보/V", "두/V", "놓/V", "지/V", "되/V"}
 
 
 class PhraseFileError(ValueError):
