@@ -66,6 +66,6 @@ async def _post_init(application: Application) -> None:
     catalogue = application.bot_data[SERVICES_KEY].catalogue
     for language, code in (("ko", None), ("en", "en")):
         await application.bot.set_my_commands(
-            [BotCommand(name, catalogue.t(language, f"menu.{name}")) for name in MENU],
+            [BotCommand(name, catalogue.text(language, f"menu.{name}")) for name in MENU],
             language_code=code,
         )

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.analysis import Analyser, load_analyser
-from bot.catalogue import load_catalogue
+from bot.catalogue import load_messages
 from bot.services import Services
 from bot.settings import Settings
 from models import make_engine, make_session_factory, utcnow
@@ -34,7 +34,7 @@ def build_services(
     services = Services(
         settings=settings,
         session_factory=session_factory,
-        catalogue=load_catalogue(),
+        catalogue=load_messages(),
         analyser=analyser if analyser is not None else load_analyser(settings.model_dir),
         guardian_instrument=load_instrument(GUARDIAN_INSTRUMENT),
         clock=clock or utcnow,

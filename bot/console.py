@@ -108,7 +108,7 @@ def _guardian_consented(services: Services, family_id: int) -> bool:
 
 
 def _speaker(services: Services) -> str:
-    return services.catalogue.t(None, "console.bot")
+    return services.catalogue.text(None, "console.bot")
 
 
 def show(outcome: Outcome, out: TextIO, speaker: str = "bot") -> list[Reply]:
@@ -189,7 +189,7 @@ def chat(
             last_buttons = [b.data for row in with_buttons[-1].buttons for b in row]
 
     remember(opening)
-    you = services.catalogue.t(None, "console.you")
+    you = services.catalogue.text(None, "console.you")
     read = read or (lambda: input(f"{you} > "))
     while True:
         try:

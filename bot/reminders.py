@@ -341,7 +341,7 @@ def send_due_reminders(
         order = "first" if reminder.attempt == 1 else "second"
         start = "start_questionnaire" if reminder.kind == QUESTIONNAIRE else "start_mood"
         action = "go:checkin" if reminder.kind == QUESTIONNAIRE else "go:mood"
-        text = catalogue.t(member.language, f"reminder.{reminder.kind}_{order}")
+        text = catalogue.text(member.language, f"reminder.{reminder.kind}_{order}")
         records.append(
             outgoing_values(
                 family_id=member.family_id,
@@ -360,7 +360,12 @@ def send_due_reminders(
                 "kind": "reminder",
                 "family_id": member.family_id,
                 "buttons": [
-                    [{"label": catalogue.t(member.language, f"reminder.{start}"), "data": action}]
+                    [
+                        {
+                            "label": catalogue.text(member.language, f"reminder.{start}"),
+                            "data": action,
+                        }
+                    ]
                 ],
                 "due_at": now,
             }

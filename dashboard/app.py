@@ -10,12 +10,12 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dashboard.catalogue import load_catalogue
 from dashboard.config import DashboardConfig
 from dashboard.deps import CsrfFailed, Forbidden, NotSignedIn, Officer
 from dashboard.errors import NotFound
-from dashboard.rendering import Pages
+from dashboard.rendering import I18N_DIR, Pages
 from dashboard.routes import auth, cases, families, officers, overview, queue
+from escalation.catalogue import load_catalogue
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SECURITY_HEADERS = [
@@ -53,7 +53,7 @@ def create_app(session_factory: sessionmaker[Session], config: DashboardConfig) 
     app = FastAPI(title="Maeum", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.session_factory = session_factory
     app.state.config = config
-    app.state.pages = Pages(config, load_catalogue())
+    app.state.pages = Pages(config, load_catalogue(I18N_DIR))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (auth, queue, cases, families, overview, officers):
         app.include_router(module.router)

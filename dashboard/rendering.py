@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from dashboard.accounts import SignedInOfficer
-from dashboard.catalogue import Catalogue
 from dashboard.config import DashboardConfig
+from escalation.catalogue import Catalogue
 from models import utcnow
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+I18N_DIR = Path(__file__).resolve().parent / "i18n"
 LANGUAGE_COOKIE = "maeum_lang"
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.catalogue import LANGUAGES
 from bot.flows.turn import Turn
 from bot.flows.types import Button, Outcome, Reply, buttons
 from bot.reminders import cancel_reminders
+from escalation.catalogue import LANGUAGES
 from models.enrolment import delete_member_data
 
 DELETE_FLOW = "delete"
@@ -39,7 +39,7 @@ def on_language_button(turn: Turn, language: str) -> Outcome:
         return Outcome(notice=turn.t("unsupported.stale_button"))
     if turn.member is not None:
         turn.member.language = language
-    return Outcome([Reply(turn.services.catalogue.t(language, "language.set"), replace=True)])
+    return Outcome([Reply(turn.services.catalogue.text(language, "language.set"), replace=True)])
 
 
 def on_pause(turn: Turn) -> Outcome:

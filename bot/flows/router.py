@@ -137,12 +137,12 @@ def handle_unsupported(
 
 def error_reply(services: Services, who: Identity) -> Reply:
     """What a person sees when handling their update failed, in their language if known."""
-    reply = Reply(services.catalogue.t(guess_language_code(who.language_code), "error.generic"))
+    reply = Reply(services.catalogue.text(guess_language_code(who.language_code), "error.generic"))
     try:
         with services.session_factory() as session, session.begin():
             member = member_by_telegram_user(session, who.user_id)
             if member is not None:
-                reply = Reply(services.catalogue.t(member.language, "error.generic"))
+                reply = Reply(services.catalogue.text(member.language, "error.generic"))
                 if member.consent == "given":  # kept like every answer an enrolled member gets
                     session.add(
                         Message(

@@ -34,7 +34,7 @@ class Turn:
         return guess_language_code(self.who.language_code)
 
     def t(self, key: str, **values: object) -> str:
-        return self.services.catalogue.t(self.language, key, **values)
+        return self.services.catalogue.text(self.language, key, **values)
 
     # Conversation state lives in the database so restarts and other workers share it.
     def state(self) -> ConversationState | None:

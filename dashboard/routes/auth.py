@@ -21,7 +21,6 @@ from dashboard.accounts import (
     open_session,
     set_language,
 )
-from dashboard.catalogue import LANGUAGES
 from dashboard.deps import (
     SESSION_COOKIE,
     CheckedOfficer,
@@ -33,6 +32,7 @@ from dashboard.deps import (
 )
 from dashboard.paths import safe_path
 from dashboard.rendering import LANGUAGE_COOKIE, pages
+from escalation.catalogue import LANGUAGES
 
 router = APIRouter()
 LOGIN_CSRF_COOKIE = "maeum_login_csrf"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.catalogue import load_catalogue
+from bot.catalogue import load_messages
 from bot.reminders import ReminderPolicy, schedule_reminders, send_due_reminders
 from bot.settings import Settings
 from models import Member, MoodCheckin, OutboxMessage, QuestionnaireResponse, Reminder
@@ -14,7 +14,7 @@ from models.enrolment import add_district, enrol_family, give_consent, redeem_in
 MONDAY = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 10:00 in Seoul
 SUNDAY_7PM_SEOUL = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 SETTINGS = Settings()
-CATALOGUE = load_catalogue()
+CATALOGUE = load_messages()
 
 
 @pytest.fixture
@@ -95,12 +95,12 @@ def test_due_reminders_go_to_the_outbox_once_with_one_gentle_second(session_fact
     assert _tick(session_factory, SUNDAY_7PM_SEOUL) == 1
     assert _tick(session_factory, SUNDAY_7PM_SEOUL) == 0  # a second pass sends nothing
     texts = [text for chat, text in _outbox(session_factory) if chat == 1]
-    assert texts == [CATALOGUE.t("ko", "reminder.questionnaire_first")]
+    assert texts == [CATALOGUE.text("ko", "reminder.questionnaire_first")]
     # Monday 19:00 in Seoul: the gentle second reminder, once.
     assert _tick(session_factory, SUNDAY_7PM_SEOUL + timedelta(days=1)) >= 1
     _tick(session_factory, SUNDAY_7PM_SEOUL + timedelta(days=2))
     texts = [text for chat, text in _outbox(session_factory) if chat == 1]
-    assert texts[-1] == CATALOGUE.t("ko", "reminder.questionnaire_second")
+    assert texts[-1] == CATALOGUE.text("ko", "reminder.questionnaire_second")
     assert len(texts) == 2
     with session_factory() as session:
         attempts = session.scalars(
@@ -163,4 +163,4 @@ def test_member_joining_after_the_due_time_starts_next_period(session_factory, f
 
 def test_reminder_text_is_in_the_member_language(session_factory, family):
     _tick(session_factory, datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
-    assert _outbox(session_factory) == [(2, CATALOGUE.t("en", "reminder.mood_first"))]
+    assert _outbox(session_factory) == [(2, CATALOGUE.text("en", "reminder.mood_first"))]

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.catalogue import CatalogueError, load_catalogue
 from dashboard.charts import Bar, CutOff, Series, bar_chart, line_chart, nice_step
 from dashboard.evidence import highlight, phrases_from
 from dashboard.queue_view import QueueFilters, age_band
+from dashboard.rendering import I18N_DIR
+from escalation.catalogue import CatalogueError, load_catalogue
 
 
 def test_highlight_escapes_the_text_and_marks_every_phrase() -> None:
@@ -54,7 +55,7 @@ def test_nice_steps_are_round() -> None:
 
 
 def test_both_catalogues_have_the_same_keys() -> None:
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(I18N_DIR)
     assert set(catalogue.texts["ko"]) == set(catalogue.texts["en"])
     assert catalogue.text("en", "sla.left", duration="5 min") == "5 min left"
 
