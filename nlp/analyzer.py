@@ -20,7 +20,7 @@ from nlp.emotion.tfidf import TfidfClassifier
 from nlp.labels import EMOTIONS, RISKS, SPEAKERS
 from nlp.lang import detect_language, read_by_models
 from nlp.normalize import MAX_CHARS, morphemes, normalize_text
-from nlp.risk.learned import RiskClassifier, blend, lemma_text
+from nlp.risk.learned import RiskClassifier, learned_risk, lemma_text
 from nlp.risk.phrases import PhraseHits, load_phrasebook, match_all
 
 SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
@@ -152,14 +152,9 @@ class Analyzer:
             emotions[en_idx] = english_emotions([norm[i] for i in en_idx])
         hits, lemmas = hits_future.result()
         learned = np.zeros((len(texts), len(RISKS)), dtype=np.float32)
-        risk_idx = sorted(model_idx + en_idx)  # the written examples are Korean and English
-        if self.risk_model is not None and risk_idx:
-            learned[risk_idx] = self.risk_model.predict_proba(
-                [norm[i] for i in risk_idx], [lemmas[i] for i in risk_idx]
-            )
-            if head is not None:
-                share = self.config.risk_encoder_share
-                learned[model_idx] = blend(learned[model_idx], head, share)
+        if self.risk_model is not None:
+            share = self.config.risk_encoder_share
+            learned = learned_risk(self.risk_model, norm, lemmas, langs, head, share)
         return [
             self._result(langs[i], emotions[i], hits[i], learned[i], speakers[i])
             for i in range(len(texts))

@@ -24,7 +24,7 @@ from nlp.lang import detect_language, read_by_models
 from nlp.metrics import report, tune_thresholds
 from nlp.normalize import MAX_CHARS, morphemes, normalize_text
 from nlp.risk.examples import EXAMPLES_FILE, label_matrix, read_examples
-from nlp.risk.learned import RiskClassifier, blend, lemma_text
+from nlp.risk.learned import RiskClassifier, learned_risk, lemma_text
 from nlp.risk.phrases import match_all
 
 if TYPE_CHECKING:  # torch is imported only where the encoder is trained or used
@@ -250,16 +250,10 @@ def _learned_scores(
     share: float,
 ) -> np.ndarray:
     """The learned risk score as the analyzer computes it (before context factors)."""
-    scores = model.predict_proba(norm, view.lemmas)
-    if encoder is None or not norm:
-        return scores
-    read = np.array(
-        [read_by_models(detect_language(t[:MAX_CHARS]), n) for t, n in zip(raw, norm, strict=True)]
-    )
-    if read.any():
-        head = encoder.predict_proba([n for n, r in zip(norm, read, strict=True) if r])
-        scores[read] = blend(scores[read], head[:, -len(RISKS) :], share)
-    return scores
+    langs = [detect_language(t[:MAX_CHARS]) for t in raw]
+    read = [n for n, lang in zip(norm, langs, strict=True) if read_by_models(lang, n)]
+    head = encoder.predict_proba(read)[:, -len(RISKS) :] if encoder is not None and read else None
+    return learned_risk(model, norm, view.lemmas, langs, head, share)
 
 
 @dataclass(frozen=True)

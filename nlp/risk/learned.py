@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlp.emotion.tfidf import TfidfClassifier, char_vectorizer, ordered_vocabulary, tfidf_rows
+from nlp.lang import read_by_models
 from nlp.normalize import Morpheme
 
 _CONTENT_TAGS = ("N", "V", "M", "X")  # nouns, verbs/adjectives, adverbs, roots and affixes
@@ -119,3 +120,25 @@ def blend(ngrams: np.ndarray, encoder: np.ndarray | None, encoder_share: float) 
     if encoder is None or encoder_share <= 0:
         return ngrams
     return (1.0 - encoder_share) * ngrams + encoder_share * encoder
+
+
+def learned_risk(
+    model: RiskClassifier,
+    norm: list[str],
+    lemmas: list[str],
+    langs: list[str],
+    head: np.ndarray | None,
+    encoder_share: float,
+) -> np.ndarray:
+    """The learned risk score (n, categories) before context factors, as the analyzer
+    computes it and training tunes it: the n-gram model for Korean and English messages (the
+    written examples' languages), blended with the encoder's risk head for the messages the
+    models read (`head`: those rows, in order; the encoder reads no English). Others stay 0."""
+    scores = np.zeros((len(norm), model.coef.shape[1]), dtype=np.float32)
+    read = [i for i, lang in enumerate(langs) if read_by_models(lang, norm[i])]
+    rows = sorted(set(read) | {i for i, lang in enumerate(langs) if lang == "en"})
+    if rows:
+        scores[rows] = model.predict_proba([norm[i] for i in rows], [lemmas[i] for i in rows])
+    if read:
+        scores[read] = blend(scores[read], head, encoder_share)
+    return scores

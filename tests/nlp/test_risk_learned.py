@@ -9,7 +9,7 @@ import pytest
 
 from nlp.emotion.tfidf import char_vectorizer, tfidf_rows
 from nlp.normalize import morphemes, normalize_text
-from nlp.risk.learned import RiskClassifier, lemma_text, lemma_vectorizer
+from nlp.risk.learned import RiskClassifier, blend, learned_risk, lemma_text, lemma_vectorizer
 
 
 def _lemmas(texts: list[str]) -> list[str]:
@@ -33,6 +33,22 @@ def test_a_saved_model_loads_with_the_same_answers(tmp_path: Path) -> None:
     after = loaded.predict_proba([normalize_text(t) for t in probe], _lemmas(probe))
     np.testing.assert_allclose(before, after, atol=1e-2)  # coefficients are stored in fp16
     assert before[0, 0] > before[1, 0]
+
+
+def test_learned_risk_reads_korean_and_english_and_blends_the_head_only_where_it_read() -> None:
+    texts = ["아빠가 때렸어", "오늘 급식 맛있었어", "dad hit me", "my dad hit me again"]
+    targets = np.array([[1.0], [0.0], [1.0], [1.0]], dtype=np.float32)
+    norm = [normalize_text(t) for t in texts]
+    model = RiskClassifier.fit(norm, _lemmas(texts), targets)
+    probe = ["삼촌이 때렸어", "dad hit me", "パパが叩いた", ""]
+    norm, lemmas = [normalize_text(t) for t in probe], _lemmas(probe)
+    langs = ["ko", "en", "ja", "ko"]  # the empty Korean message is read by no model
+    head = np.array([[0.9]], dtype=np.float32)  # one row: the only message the encoder read
+    scores = learned_risk(model, norm, lemmas, langs, head, 0.5)
+    ngrams = model.predict_proba(norm[:2], lemmas[:2])
+    np.testing.assert_allclose(scores[0], blend(ngrams[:1], head, 0.5)[0], atol=1e-6)
+    np.testing.assert_allclose(scores[1], ngrams[1], atol=1e-6)
+    assert not scores[2:].any() and scores[0, 0] != ngrams[0, 0]
 
 
 def test_tfidf_rows_equal_scikit_learns_transform() -> None:
