@@ -292,9 +292,12 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
 
 
 def _idiom_units(spec: dict[str, list[str]]) -> dict[str, frozenset[str]]:
-    """{"맞다": ["점"]} -> {"맞/V": {"점/N"}}: a word (verb in its 다 form, or noun) and nouns."""
+    """{"맞다": ["점"]} -> {"맞/V": {"점/N", "점/M"}}: a word (verb in its 다 form, or noun)
+    and its neighbours, as noun or adverb like a phrase's words ("빡/M 치다": furious)."""
     return {
-        f"{word[:-1]}/V" if word.endswith("다") else f"{word}/N": frozenset(f"{n}/N" for n in nouns)
+        f"{word[:-1]}/V" if word.endswith("다") else f"{word}/N": frozenset(
+            f"{n}/{tag}" for n in nouns for tag in "NM"
+        )
         for word, nouns in spec.items()
     }
 

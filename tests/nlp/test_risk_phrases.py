@@ -213,6 +213,12 @@ def test_innocent_senses_match_no_phrase(text: str) -> None:
 
 def test_the_same_words_in_their_other_sense_still_match() -> None:
     assert _hits("아빠한테 맞았어").scores["abuse_physical"] >= 0.5
+
+
+def test_an_adverb_neighbour_gives_an_innocent_sense_too() -> None:
+    # Kiwi reads the 빡 of "빡쳤어" (furious) as an adverb before 치다 (to hit)
+    assert _hits("언니가 내 일기 몰래 읽어서 빡쳤어").scores["abuse_physical"] == 0.0
+    assert _hits("언니가 나를 쳤어").scores["abuse_physical"] >= 0.5
     assert _hits("엄마가 나를 버리고 갔어").scores["abuse_emotional"] >= 0.5
 
 
