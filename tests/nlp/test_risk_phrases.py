@@ -213,13 +213,13 @@ def test_innocent_senses_match_no_phrase(text: str) -> None:
 
 def test_the_same_words_in_their_other_sense_still_match() -> None:
     assert _hits("아빠한테 맞았어").scores["abuse_physical"] >= 0.5
+    assert _hits("엄마가 나를 버리고 갔어").scores["abuse_emotional"] >= 0.5
 
 
 def test_an_adverb_neighbour_gives_an_innocent_sense_too() -> None:
     # Kiwi reads the 빡 of "빡쳤어" (furious) as an adverb before 치다 (to hit)
     assert _hits("언니가 내 일기 몰래 읽어서 빡쳤어").scores["abuse_physical"] == 0.0
     assert _hits("언니가 나를 쳤어").scores["abuse_physical"] >= 0.5
-    assert _hits("엄마가 나를 버리고 갔어").scores["abuse_emotional"] >= 0.5
 
 
 def test_a_game_is_context_only_in_its_own_sentence() -> None:
@@ -227,6 +227,12 @@ def test_a_game_is_context_only_in_its_own_sentence() -> None:
     assert in_the_game < 0.5
     elsewhere = "오늘 친구랑 게임 했어. 집에 와서 아빠한테 허리띠로 맞았어."
     assert _hits(elsewhere).scores["abuse_physical"] >= 0.9
+
+
+def test_a_prevention_class_is_talk_about_harm_not_harm() -> None:
+    assert _hits("오늘 보건시간에 자해 예방 교육 받았어").scores["self_harm"] < 0.5
+    assert _hits("학교에서 아동학대 예방교육 받았는데 무서웠어").scores["abuse_physical"] < 0.5
+    assert _hits("예방교육 받았어. 근데 사실 나 어제 자해했어").scores["self_harm"] >= 0.9
 
 
 def test_a_run_of_chat_crying_ends_the_games_sentence() -> None:
