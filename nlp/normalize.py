@@ -28,6 +28,17 @@ _HEARD_PAST = re.compile(r"([가-힣])써(?=$|[\s.,!?~ㅠㅜ요])")
 # "새 아 빠 가 밤 에": letters spaced out to dodge filters; Kiwi re-spaces the joined run.
 _SPACED_LETTERS = re.compile(r"(?<![가-힣])((?:[가-힣] ){4,}[가-힣])(?![가-힣])")
 _SSANG_SIOT = 20  # the final-consonant index of ㅆ in a precomposed Hangul syllable
+# "ㄴ ㅏ ㅈ ㅜ ㄱ ㅇ ㅡ ㄹ ㄹ ㅐ": a word typed letter by letter, also to dodge filters.
+_JAMO_RUN = re.compile(r"(?<![ㄱ-ㅣ])[ㄱ-ㅣ](?: ?[ㄱ-ㅣ]){3,}(?![ㄱ-ㅣ])")
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_FINALS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"  # index 0: none
+# two letters typed apart for one: a double vowel (ㅗ ㅏ: ㅘ) or a double final (ㅂ ㅅ: ㅄ)
+_DOUBLES = (
+    "ㅗㅏㅘ ㅗㅐㅙ ㅗㅣㅚ ㅜㅓㅝ ㅜㅔㅞ ㅜㅣㅟ ㅡㅣㅢ "
+    "ㄱㅅㄳ ㄴㅈㄵ ㄴㅎㄶ ㄹㄱㄺ ㄹㅁㄻ ㄹㅂㄼ ㄹㅅㄽ ㄹㅌㄾ ㄹㅍㄿ ㄹㅎㅀ ㅂㅅㅄ"
+)
+_PAIRS = {triple[:2]: triple[2] for triple in _DOUBLES.split()}
 
 
 def _spelled_past(match: re.Match[str]) -> str:
@@ -36,6 +47,31 @@ def _spelled_past(match: re.Match[str]) -> str:
     if offset % 28 or syllable == "다":  # has a final consonant already, or 다 써 ("all used")
         return match.group(0)
     return chr(ord(syllable) + _SSANG_SIOT) + "어"
+
+
+def _composed(match: re.Match[str]) -> str:
+    """Letters joined into syllables when they spell whole syllables, else left as typed
+    (so ㅋㅋ, ㅠㅠ and abbreviations such as ㅈㅅ stay)."""
+    letters, out, i = match.group(0).replace(" ", ""), [], 0
+    while i < len(letters):
+        if i + 1 >= len(letters) or letters[i] not in _INITIALS or letters[i + 1] not in _VOWELS:
+            return match.group(0)
+        initial, vowel, i = letters[i], letters[i + 1], i + 2
+        double = _PAIRS.get(vowel + letters[i : i + 1], "")
+        if double and double in _VOWELS:  # ㅗ + ㅏ typed apart: ㅘ
+            vowel, i = double, i + 1
+        final = ""
+        starts_next = i + 1 < len(letters) and letters[i + 1] in _VOWELS
+        if i < len(letters) and letters[i] in _FINALS[1:] and not starts_next:
+            pair = letters[i : i + 2]
+            if pair in _PAIRS and not (i + 2 < len(letters) and letters[i + 2] in _VOWELS):
+                final, i = _PAIRS[pair], i + 2
+            else:
+                final, i = letters[i], i + 1
+        final_index = _FINALS.index(final) if final else 0
+        code = (_INITIALS.index(initial) * 21 + _VOWELS.index(vowel)) * 28 + final_index
+        out.append(chr(0xAC00 + code))
+    return "".join(out)
 
 
 SPELLING_FILE = Path(__file__).with_name("chat_spelling.yaml")
@@ -56,6 +92,7 @@ def normalize_text(text: str) -> str:
     text = _REPEAT.sub(r"\1\1", text)
     text = _REPEAT_PAIR.sub(r"\1\1", text)
     text = _SPACED_LETTERS.sub(lambda m: m.group(1).replace(" ", ""), text)
+    text = _JAMO_RUN.sub(_composed, text)
     text = _HEARD_PAST.sub(_spelled_past, text)
     spelling = _spelling()
     if spelling is not None:

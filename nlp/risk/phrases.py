@@ -421,7 +421,8 @@ class PhraseHits:
 
 # "장난 아님", "not joking": the joking word says the opposite.
 NOT_JOKING = re.compile(
-    r"(장난|농담|구라|뻥)\s*(이\s*)?(아니|아님|아냐|아닌)|\bnot (joking|kidding|jk)\b|\bno joke\b"
+    r"(장난|농담|구라|뻥)\s*(이\s*)?(아니|아님|아냐|아닌)"
+    r"|\bnot (joking|kidding|jk|a joke)\b|\bno joke\b"
     # the other person calls it a joke ("장난이래"), or the writer says it is not funny
     r"|(장난|농담)(이래|이라고|이라는데|이라면서|이란다)|안\s?웃|\bnot funny\b"
 )

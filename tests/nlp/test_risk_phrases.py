@@ -161,6 +161,7 @@ def test_a_joke_someone_else_calls_a_joke_is_not_one() -> None:
 
 def test_letters_spaced_out_and_censored_spellings_are_read() -> None:
     assert _hits("새 아 빠 가 때 렸 어").scores["abuse_physical"] >= 0.5
+    assert _hits("ㅈ ㅜ ㄱ ㄱ ㅗ ㅅ ㅣ ㅍ ㅓ").scores["self_harm"] >= 0.9
     assert _hits("오늘 ㅈㅅ 시도했는데 실패함").scores["self_harm"] >= 0.5
     assert _hits("자1살 방법 찾아봄").scores["self_harm"] >= 0.5
 

@@ -54,6 +54,15 @@ def test_morphemes_survive_emoji_and_keep_offsets() -> None:
     assert any(text[m.start : m.end] == "아빠" for m in ms)
 
 
+def test_words_typed_letter_by_letter_are_composed() -> None:
+    assert normalize_text("ㄴ ㅏ ㅈ ㅜ ㄱ ㅇ ㅡ ㄹ ㄹ ㅐ") == "나죽을래"
+    assert normalize_text("ㅇ ㅓ ㅂ ㅅ ㅇ ㅓ") == "없어"  # a double final consonant
+    assert normalize_text("ㄷ ㅗ ㅣ ㄱ ㅗ ㅏ") == "되과"  # a double vowel typed apart
+    # runs that do not spell syllables stay as typed: laughter, crying, abbreviations
+    assert normalize_text("ㄹㅇ ㅋㅋ ㅇㅈ ㅇㅈ") == "ㄹㅇ ㅋㅋ ㅇㅈ ㅇㅈ"
+    assert normalize_text("ㅠ ㅠ ㅠ") == "ㅠ ㅠ ㅠ"
+
+
 def test_young_childrens_heard_past_tense_is_respelled() -> None:
     assert normalize_text("아빠가 벽에 부디쳐써 혹나써") == "아빠가 벽에 부디쳤어 혹났어"
     assert normalize_text("해써요") == "했어요"
