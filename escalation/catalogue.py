@@ -42,9 +42,6 @@ class Catalogue:
             raise KeyError(f"text catalogue has no {key!r}") from error
         return template.format(**values) if values else template
 
-    def has(self, key: str) -> bool:
-        return key in self.texts[DEFAULT_LANGUAGE]
-
 
 def _flatten(data: Mapping[Any, Any], prefix: str, source: Path) -> dict[str, str]:
     flat: dict[str, str] = {}
