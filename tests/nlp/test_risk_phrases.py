@@ -206,6 +206,7 @@ def test_chat_shares_split_the_questions_without_overlap() -> None:
         "수학 시험 40점 맞았어 엄마한테 혼나겠다",
         "예방주사 맞은 데가 부었어",
         "엄마 쓰레기 버리러 갔어",
+        "양호실 쌤이 내 배 눌러보고 장염이래",
     ],
 )
 def test_innocent_senses_match_no_phrase(text: str) -> None:
