@@ -82,6 +82,7 @@ class Escalations:
             text="SAFETY 112 109 1388",
             kind="safety",
             family_id=message.family_id,
+            due_at=now,  # the harness clock, not the wall clock
         )
         return {"severity": "urgent", "reasons": [f"risk:{r}" for r in analysis.risk_labels]}
 

@@ -17,6 +17,7 @@ async def test_alert_with_a_local_dashboard_link_still_goes_out(harness, session
                 chat_id=OFFICERS_CHAT,
                 text="urgent case 1",
                 kind="alert",
+                due_at=harness.services.now(),  # the harness clock, not the wall clock
                 options={
                     "reply_markup": {
                         "inline_keyboard": [
@@ -36,6 +37,7 @@ async def test_alert_with_a_local_dashboard_link_still_goes_out(harness, session
 
 async def test_blocked_user_is_not_retried_and_others_still_get_theirs(harness, session_factory):
     harness.fake.blocked.add(77)
+    now = harness.services.now()  # the harness clock: rows due by the wall clock would wait
     with session_factory() as session, session.begin():
         for chat in (77, 78):
             enqueue(
@@ -45,8 +47,11 @@ async def test_blocked_user_is_not_retried_and_others_still_get_theirs(harness, 
                 text="hello",
                 kind="reminder",
                 buttons=[[{"label": "start", "data": "go:checkin"}]],
+                due_at=now,
             )
-        enqueue(session, dedupe_key="r:78", chat_id=78, text="hello again", kind="reminder")
+        enqueue(
+            session, dedupe_key="r:78", chat_id=78, text="hello again", kind="reminder", due_at=now
+        )
     assert await deliver_pending(harness.application.bot, harness.services) == 1
     assert [m.labels for m in harness.fake.sent_to(78)] == [["start"]]
     with session_factory() as session:
