@@ -56,9 +56,6 @@ class TrainConfig:
     fine_weight: float = 0.5  # weight of the 44 KOTE labels as auxiliary targets
     init_body: str = ""  # folder with body.safetensors + tokenizer.json: skip pretraining
     save_body: str = ""  # where to keep the pretrained body
-    distill_teachers: int = 0  # encoders whose probabilities on unlabelled text teach; 0 = none
-    distill_teacher_epochs: int = 3
-    distill_epochs: int = 2
     max_kote: int = 0  # 0 = all rows; a small number for smoke tests
     risk_only: bool = False  # retrain only the risk part of an existing model directory
     risk_learned_weight: float = 0.6
@@ -381,11 +378,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--risk-only", action="store_true", help="retrain only the risk part of --out"
     )
-    parser.add_argument(
-        "--distill-teachers", type=int, default=0, help="teachers for unlabelled text (0: none)"
-    )
-    parser.add_argument("--distill-teacher-epochs", type=int, default=3)
-    parser.add_argument("--distill-epochs", type=int, default=2)
     parser.add_argument("--max-kote", type=int, default=0, help="use only the first N rows")
     parser.add_argument(
         "--risk-head-epochs", type=int, default=6, help="risk head on the encoder (0: none)"
@@ -410,9 +402,6 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         fine_weight=args.fine_weight,
         init_body=args.init_body,
         save_body=args.save_body,
-        distill_teachers=args.distill_teachers,
-        distill_teacher_epochs=args.distill_teacher_epochs,
-        distill_epochs=args.distill_epochs,
         max_kote=args.max_kote,
         risk_only=args.risk_only,
         risk_head_epochs=args.risk_head_epochs,

@@ -252,19 +252,12 @@ def finetune(
     batch_size: int = 32,
     peak_lr: float = 1.5e-4,
     fine_weight: float = 0.5,
-    start: dict[str, torch.Tensor] | None = None,
 ) -> FinetuneResult:
-    """Multi-label fine-tuning (8 emotions + 44 KOTE labels as auxiliary targets).
-
-    Targets may be probabilities (a teacher's, for distillation). `start`, a whole
-    model's state, replaces the pretrained `body` as the starting point.
-    """
+    """Multi-label fine-tuning (8 emotions + 44 KOTE labels as auxiliary targets)."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = EmotionEncoder(spec, vocab).to(device)
-    if start is not None:
-        model.load_state_dict(start)
-    elif body is not None:
+    if body is not None:
         model.bert.load_state_dict(body, strict=False)
     opt = torch.optim.AdamW(model.parameters(), lr=peak_lr, weight_decay=0.01)
     yt = torch.tensor(y, dtype=torch.float32)
@@ -293,60 +286,6 @@ def finetune(
         if eval_seqs:
             per_epoch.append(predict_seqs(model, eval_seqs, device))
     return FinetuneResult(model, per_epoch)
-
-
-def distilled_start(
-    cfg: TrainConfig,
-    spec: EncoderSpec,
-    vocab: int,
-    body: dict[str, torch.Tensor] | None,
-    labelled: tuple[list[list[int]], np.ndarray, np.ndarray],
-    corpus: list[list[int]],
-    device: torch.device,
-    seed: int,
-) -> dict[str, torch.Tensor]:
-    """Starting weights for fine-tuning, learnt from unlabelled text.
-
-    `cfg.distill_teachers` encoders are fine-tuned on the labelled texts with different
-    seeds; a student then learns their averaged probabilities (8 + 44) on the whole
-    unlabelled corpus: 5,000 labelled comments become some 150,000 softly labelled texts.
-    """
-    seqs, y, fine = labelled
-    soft = np.zeros((len(corpus), y.shape[1] + fine.shape[1]), np.float32)
-    for t in range(cfg.distill_teachers):
-        teacher = finetune(
-            spec,
-            vocab,
-            body,
-            seqs,
-            y,
-            fine,
-            [],
-            device,
-            cfg.distill_teacher_epochs,
-            seed + 1000 * (t + 1),
-            peak_lr=cfg.finetune_lr,
-            fine_weight=cfg.fine_weight,
-        ).model
-        soft += predict_seqs(teacher, corpus, device, batch_size=512)
-    soft /= cfg.distill_teachers
-    k8 = y.shape[1]
-    student = finetune(
-        spec,
-        vocab,
-        body,
-        corpus,
-        soft[:, :k8],
-        soft[:, k8:],
-        [],
-        device,
-        cfg.distill_epochs,
-        seed,
-        batch_size=128,
-        peak_lr=cfg.finetune_lr,
-        fine_weight=cfg.fine_weight,
-    ).model
-    return {k: v.detach().clone() for k, v in student.state_dict().items()}
 
 
 @torch.inference_mode()
@@ -486,16 +425,6 @@ def train_encoder(
             tok.save(str(Path(cfg.save_body) / "tokenizer.json"))
     assert tok is not None
     seqs = encode_texts(tok, texts, spec.max_len)
-    corpus_seqs = encode_texts(tok, corpus, spec.max_len) if cfg.distill_teachers else []
-
-    def start_for(idx: np.ndarray, seed: int) -> dict[str, torch.Tensor] | None:
-        if not cfg.distill_teachers:
-            return None
-        labelled = ([seqs[i] for i in idx], y[idx], fine[idx])
-        state = distilled_start(cfg, spec, vocab, body, labelled, corpus_seqs, device, seed)
-        log(f"encoder: distilled from {cfg.distill_teachers} teachers on {len(corpus)} texts")
-        return state
-
     per_epoch = [
         np.zeros((len(y), y.shape[1] + fine.shape[1]), np.float32)
         for _ in range(cfg.finetune_epochs)
@@ -514,7 +443,6 @@ def train_encoder(
             cfg.seed + k,
             peak_lr=cfg.finetune_lr,
             fine_weight=cfg.fine_weight,
-            start=start_for(tr, cfg.seed + k),
         )
         for e, probs in enumerate(res.per_epoch):
             per_epoch[e][va] = probs
@@ -538,7 +466,6 @@ def train_encoder(
         cfg.seed + 99,
         peak_lr=cfg.finetune_lr,
         fine_weight=cfg.fine_weight,
-        start=start_for(np.arange(len(y)), cfg.seed + 99),
     )
     save_encoder(out, final.model, tok, spec)
     meta: dict[str, Any] = {"epochs": best + 1, "oof_by_epoch": scores}

@@ -129,9 +129,6 @@ def tiny_model(
             encoder_preset="tiny",
             pretrain_minutes=0.02,
             finetune_epochs=2,
-            distill_teachers=1,
-            distill_teacher_epochs=1,
-            distill_epochs=1,
         )
     )
     return out
