@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -134,6 +135,8 @@ class PhraseBook:
     joking: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Nor one followed by a person there, directly or after a noun ("태권도 관장님이 때렸어").
+    fiction_people: frozenset[str] = frozenset()
     # word -> the words right before it that give it an innocent sense ("40점 맞다")
     idioms: dict[str, frozenset[str]] = field(default_factory=dict)
     # The same for a word made innocent by the noun right after it ("죽을 맛이다", "죽을 뻔").
@@ -285,6 +288,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_not_before={
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
         },
+        fiction_people=frozenset(fiction.get("people", [])),
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
         idioms_before=_idiom_units(raw.get("idioms_before", {})),
@@ -439,14 +443,46 @@ def _sentence_span(text: str, start: int, end: int) -> set[int]:
     return set(range(first, first + inside + 1))
 
 
-def _fiction_sentences(text: str, tokens: list[Token], book: PhraseBook) -> set[int]:
-    """Sentences that speak of a game, a film, a sport ("게임에서 맞아 죽음")."""
+def _told_past_from(morphs: list[Morpheme]) -> list[int]:
+    """Where each past event told as a quote starts its ending ("맞았다고", "게임했다고")."""
+    return [
+        m.start
+        for prev, m in pairwise(morphs)
+        if m.form == "다고" and m.tag == "EC" and prev.tag == "EP"
+    ]
+
+
+def _fiction_sentences(
+    text: str, tokens: list[Token], told_past: list[int], book: PhraseBook
+) -> set[int]:
+    """Sentences that speak of a game, a film, a sport ("게임에서 맞아 죽음").
+
+    Not fiction: a word before a past event told as a quote in its sentence, a story about
+    an injury or the reason for a blow ("쌤한텐 축구공 맞았다고 할 거야", "게임했다고 때림");
+    a word followed by a person there, directly or after nouns ("유도장 사범이 목 졸랐어").
+    """
     forms = [t.unit.split("/")[0] for t in tokens]
+    nouns = [t.unit.endswith("/N") for t in tokens]
+
+    def person_after(i: int) -> bool:
+        for j in range(i + 1, min(i + 3, len(tokens))):
+            if forms[j] in book.fiction_people:
+                return True
+            if not nouns[j]:
+                return False
+        return False
+
+    def told(token: Token) -> bool:
+        here = _sentence_span(text, token.start, token.end)
+        return any(q > token.start and _sentence_span(text, q, q + 1) & here for q in told_past)
+
     spans = [
         (t.start, t.end)
         for i, (t, form) in enumerate(zip(tokens, forms, strict=True))
         if form in book.fiction_ko
         and not (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
+        and not person_after(i)
+        and not told(t)
     ]
     spans += [m.span() for rx in book.fiction_en for m in rx.finditer(text)]
     return set().union(*(_sentence_span(text, a, b) for a, b in spans)) if spans else set()
@@ -460,7 +496,7 @@ def match(
     tokens = _innocent_senses(to_tokens(morphs), book)
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
-    fiction = _fiction_sentences(text, tokens, book)
+    fiction = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
     laughing = has_laughter(text)
     joking = (
         bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())

@@ -247,6 +247,22 @@ def test_a_baseball_bat_is_a_weapon_not_a_sport() -> None:
     assert _hits("야구 하다가 공에 맞았어").scores["abuse_physical"] < 0.5
 
 
+def test_a_sport_told_as_the_story_of_an_injury_is_no_context() -> None:
+    cover = _hits("아빠한테 맞아서 입술 터졌어 쌤한텐 농구공 맞았다고 할 거야")
+    assert cover.scores["abuse_physical"] >= 0.9
+    assert cover.context["abuse_physical"] == 1.0  # the learned model is not damped either
+    assert _hits("아빠가 게임했다고 때렸어").scores["abuse_physical"] >= 0.9
+    # a present-tense quote is not a story about what happened
+    assert _hits("축구하다 공 맞았는데 괜찮다고 했어").scores["abuse_physical"] < 0.5
+
+
+def test_a_sport_word_before_a_person_names_someone_there() -> None:
+    assert _hits("태권도 관장님이 때렸어").scores["abuse_physical"] >= 0.9
+    assert _hits("유도장 사범이 뺨 때렸어").scores["abuse_physical"] >= 0.9
+    # a person after a verb is no person at the sport: "베개싸움 하다가 형 코에 맞았어"
+    assert _hits("베개싸움 하다가 형 코에 맞아서 코피 났어").scores["abuse_physical"] < 0.5
+
+
 def test_short_negation_stands_right_before_its_verb() -> None:
     # "못 자서 ... 버티고 있어요" is not "못 버티다"
     coping = "잠을 못 자서 멍하지만 남편이랑 교대로 보면서 버티고 있어요"
