@@ -132,10 +132,12 @@ class PhraseBook:
     fiction_categories: frozenset[str]
     fiction_ko: frozenset[str]
     fiction_en: list[re.Pattern[str]]
+    fiction_sports: frozenset[str] = frozenset()  # fiction words too, where adults can hit
     joking: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Nor one followed by a person there, directly or after a noun ("태권도 관장님이 때렸어").
+    # Nor one followed by an adult there, directly or after a noun ("태권도 관장님이 때렸어");
+    # and a phrase that names an adult is no fiction either ("엄마가 대회 끝나고 때렸어").
     fiction_people: frozenset[str] = frozenset()
     # word -> the words right before it that give it an innocent sense ("40점 맞다")
     idioms: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -284,6 +286,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         max_gap=int(raw.get("max_gap", 3)),
         fiction_categories=frozenset(fiction.get("categories", [])),
         fiction_ko=frozenset(fiction.get("ko", [])),
+        fiction_sports=frozenset(fiction.get("sports", [])),
         fiction_en=[re.compile(p) for p in fiction.get("en", [])],
         fiction_not_before={
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
@@ -454,12 +457,13 @@ def _told_past_from(morphs: list[Morpheme]) -> list[int]:
 
 def _fiction_sentences(
     text: str, tokens: list[Token], told_past: list[int], book: PhraseBook
-) -> set[int]:
-    """Sentences that speak of a game, a film, a sport ("게임에서 맞아 죽음").
+) -> tuple[set[int], set[int]]:
+    """Sentences that speak of a game, a film, a sport ("게임에서 맞아 죽음"), and those of
+    them that speak of more than a sport (a game, a story, a screen).
 
     Not fiction: a word before a past event told as a quote in its sentence, a story about
     an injury or the reason for a blow ("쌤한텐 축구공 맞았다고 할 거야", "게임했다고 때림");
-    a word followed by a person there, directly or after nouns ("유도장 사범이 목 졸랐어").
+    a sport followed by an adult there, directly or after nouns ("유도장 사범이 목 졸랐어").
     """
     forms = [t.unit.split("/")[0] for t in tokens]
     nouns = [t.unit.endswith("/N") for t in tokens]
@@ -476,16 +480,22 @@ def _fiction_sentences(
         here = _sentence_span(text, token.start, token.end)
         return any(q > token.start and _sentence_span(text, q, q + 1) & here for q in told_past)
 
-    spans = [
-        (t.start, t.end)
+    words = [
+        (t, form in book.fiction_sports)
         for i, (t, form) in enumerate(zip(tokens, forms, strict=True))
-        if form in book.fiction_ko
+        if (form in book.fiction_ko or form in book.fiction_sports)
         and not (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
-        and not person_after(i)
+        and not (form in book.fiction_sports and person_after(i))
         and not told(t)
     ]
-    spans += [m.span() for rx in book.fiction_en for m in rx.finditer(text)]
-    return set().union(*(_sentence_span(text, a, b) for a, b in spans)) if spans else set()
+    spans = [(t.start, t.end, sport) for t, sport in words]
+    spans += [(*m.span(), False) for rx in book.fiction_en for m in rx.finditer(text)]
+    every, stories = set(), set()
+    for start, end, sport in spans:
+        every |= _sentence_span(text, start, end)
+        if not sport:
+            stories |= _sentence_span(text, start, end)
+    return every, stories
 
 
 def match(
@@ -496,7 +506,7 @@ def match(
     tokens = _innocent_senses(to_tokens(morphs), book)
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
-    fiction = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
+    fiction, stories = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
     laughing = has_laughter(text)
     joking = (
         bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())
@@ -515,6 +525,7 @@ def match(
         # fiction damps the learned model (which reads the whole message) anywhere in the
         # message, a phrase only when it is in the phrase's own sentence
         fiction_here = fiction if name in book.fiction_categories else set()
+        stories_here = stories if name in book.fiction_categories else set()
         context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:
@@ -533,7 +544,11 @@ def match(
                 continue
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
             strongest = max(strongest, pat.weight)
-            best = max(best, damped(pat.weight, start, end))
+            # "엄마가 대회 성적 보고 옷걸이로 때렸어": in a match no parent or coach hits; a
+            # phrase that starts with one is damped only by a game, a story or a screen
+            by_adult = tokens[idx[0]].unit.split("/")[0] in book.fiction_people
+            here = stories_here if by_adult else fiction_here
+            best = max(best, damped(pat.weight, start, end, here))
             found.append(text[start:end])
         for rx, weight in cat.english:
             hit = rx.search(text)

@@ -263,6 +263,16 @@ def test_a_sport_word_before_a_person_names_someone_there() -> None:
     assert _hits("베개싸움 하다가 형 코에 맞아서 코피 났어").scores["abuse_physical"] < 0.5
 
 
+def test_a_phrase_that_starts_with_an_adult_is_not_damped_by_a_sport() -> None:
+    assert _hits("아빠가 시합 끝나고 허리띠로 때렸어").scores["abuse_physical"] >= 0.9
+    # a film, a game or a story still is a story, adults or not
+    assert _hits("드라마에서 아빠가 딸 때리는 장면 나왔어").scores["abuse_physical"] < 0.5
+    # nor does a sibling count: "형이랑 축구하다 형한테 맞았어" is play
+    assert _hits("형이랑 축구하다 형한테 맞았어").scores["abuse_physical"] < 0.5
+    # and a ball a parent threw in play is a ball
+    assert _hits("아빠랑 캐치볼 했는데 아빠가 던진 공에 맞았어").scores["abuse_physical"] < 0.5
+
+
 def test_short_negation_stands_right_before_its_verb() -> None:
     # "못 자서 ... 버티고 있어요" is not "못 버티다"
     coping = "잠을 못 자서 멍하지만 남편이랑 교대로 보면서 버티고 있어요"
