@@ -545,8 +545,15 @@ def match(
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
             strongest = max(strongest, pat.weight)
             # "엄마가 대회 성적 보고 옷걸이로 때렸어": in a match no parent or coach hits; a
-            # phrase that starts with one is damped only by a game, a story or a screen
-            by_adult = tokens[idx[0]].unit.split("/")[0] in book.fiction_people
+            # phrase with one in its sentence before its end is damped only by a game, a
+            # story or a screen
+            sentence = _sentence_span(text, start, end)
+            by_adult = any(
+                t.unit.split("/")[0] in book.fiction_people
+                and t.start < end
+                and _sentence_span(text, t.start, t.end) & sentence
+                for t in tokens
+            )
             here = stories_here if by_adult else fiction_here
             best = max(best, damped(pat.weight, start, end, here))
             found.append(text[start:end])

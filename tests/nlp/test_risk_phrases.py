@@ -263,7 +263,7 @@ def test_a_sport_word_before_a_person_names_someone_there() -> None:
     assert _hits("베개싸움 하다가 형 코에 맞아서 코피 났어").scores["abuse_physical"] < 0.5
 
 
-def test_a_phrase_that_starts_with_an_adult_is_not_damped_by_a_sport() -> None:
+def test_an_adult_before_a_phrase_in_its_sentence_outweighs_a_sport() -> None:
     assert _hits("아빠가 시합 끝나고 허리띠로 때렸어").scores["abuse_physical"] >= 0.9
     # a film, a game or a story still is a story, adults or not
     assert _hits("드라마에서 아빠가 딸 때리는 장면 나왔어").scores["abuse_physical"] < 0.5
