@@ -133,12 +133,14 @@ class PhraseBook:
     fiction_ko: frozenset[str]
     fiction_en: list[re.Pattern[str]]
     fiction_sports: frozenset[str] = frozenset()  # fiction words too, where adults can hit
+    # the categories a sentence of sport (and no game or story) damps
+    fiction_sport_categories: frozenset[str] = frozenset()
     joking: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Nor one followed by an adult there, directly or after a noun ("태권도 관장님이 때렸어");
-    # and a phrase that names an adult is no fiction either ("엄마가 대회 끝나고 때렸어").
-    fiction_people: frozenset[str] = frozenset()
+    # Adults and weapons: after a sport word ("태권도 관장님이 때렸어") or in the sentence
+    # before a phrase ("엄마가 대회 끝나고 회초리로 때렸어"), the sport is not what happened.
+    fiction_not_sport: frozenset[str] = frozenset()
     # word -> the words right before it that give it an innocent sense ("40점 맞다")
     idioms: dict[str, frozenset[str]] = field(default_factory=dict)
     # The same for a word made innocent by the noun right after it ("죽을 맛이다", "죽을 뻔").
@@ -291,7 +293,8 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_not_before={
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
         },
-        fiction_people=frozenset(fiction.get("people", [])),
+        fiction_not_sport=frozenset(fiction.get("not_sport", [])),
+        fiction_sport_categories=frozenset(fiction.get("sport_categories", [])),
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
         idioms_before=_idiom_units(raw.get("idioms_before", {})),
@@ -470,7 +473,7 @@ def _fiction_sentences(
 
     def person_after(i: int) -> bool:
         for j in range(i + 1, min(i + 3, len(tokens))):
-            if forms[j] in book.fiction_people:
+            if forms[j] in book.fiction_not_sport:
                 return True
             if not nouns[j]:
                 return False
@@ -524,8 +527,8 @@ def match(
             factor *= OTHER_SPEAKER_FACTOR
         # fiction damps the learned model (which reads the whole message) anywhere in the
         # message, a phrase only when it is in the phrase's own sentence
-        fiction_here = fiction if name in book.fiction_categories else set()
         stories_here = stories if name in book.fiction_categories else set()
+        fiction_here = fiction if name in book.fiction_sport_categories else stories_here
         context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:
@@ -544,17 +547,17 @@ def match(
                 continue
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
             strongest = max(strongest, pat.weight)
-            # "엄마가 대회 성적 보고 옷걸이로 때렸어": in a match no parent or coach hits; a
-            # phrase with one in its sentence before its end is damped only by a game, a
-            # story or a screen
+            # "엄마가 대회 성적 보고 옷걸이로 때렸어": in a match no parent or coach hits and
+            # nobody holds a hanger; with one of them in its sentence before its end, a phrase
+            # is damped only by a game, a story or a screen
             sentence = _sentence_span(text, start, end)
-            by_adult = any(
-                t.unit.split("/")[0] in book.fiction_people
+            not_sport = any(
+                t.unit.split("/")[0] in book.fiction_not_sport
                 and t.start < end
                 and _sentence_span(text, t.start, t.end) & sentence
                 for t in tokens
             )
-            here = stories_here if by_adult else fiction_here
+            here = stories_here if not_sport else fiction_here
             best = max(best, damped(pat.weight, start, end, here))
             found.append(text[start:end])
         for rx, weight in cat.english:

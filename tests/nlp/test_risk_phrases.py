@@ -273,6 +273,15 @@ def test_an_adult_before_a_phrase_in_its_sentence_outweighs_a_sport() -> None:
     assert _hits("아빠랑 캐치볼 했는데 아빠가 던진 공에 맞았어").scores["abuse_physical"] < 0.5
 
 
+def test_a_sport_damps_blows_only_and_not_a_weapon() -> None:
+    assert _hits("시합 지면 회초리로 종아리 맞아").scores["abuse_physical"] >= 0.9
+    assert _hits("대회 끝나면 그냥 죽고 싶어").scores["self_harm"] >= 0.9
+    assert _hits("대회 끝나면 그냥 죽고 싶어").context["self_harm"] == 1.0
+    assert _hits("축구하다 공에 맞았어").scores["abuse_physical"] < 0.5
+    # a game still damps self-harm: "게임에서 캐릭터가 죽고 싶대"
+    assert _hits("게임 캐릭터가 죽고 싶대").scores["self_harm"] < 0.5
+
+
 def test_short_negation_stands_right_before_its_verb() -> None:
     # "못 자서 ... 버티고 있어요" is not "못 버티다"
     coping = "잠을 못 자서 멍하지만 남편이랑 교대로 보면서 버티고 있어요"
