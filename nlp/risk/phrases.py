@@ -133,6 +133,7 @@ class PhraseBook:
     fiction_ko: frozenset[str]
     fiction_en: list[re.Pattern[str]]
     fiction_sports: frozenset[str] = frozenset()  # fiction words too, where adults can hit
+    fiction_sports_en: list[re.Pattern[str]] = field(default_factory=list)
     # the categories a sentence of sport (and no game or story) damps
     fiction_sport_categories: frozenset[str] = frozenset()
     joking: frozenset[str] = frozenset()
@@ -289,6 +290,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_categories=frozenset(fiction.get("categories", [])),
         fiction_ko=frozenset(fiction.get("ko", [])),
         fiction_sports=frozenset(fiction.get("sports", [])),
+        fiction_sports_en=[re.compile(p) for p in fiction.get("sports_en", [])],
         fiction_en=[re.compile(p) for p in fiction.get("en", [])],
         fiction_not_before={
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
@@ -493,6 +495,7 @@ def _fiction_sentences(
     ]
     spans = [(t.start, t.end, sport) for t, sport in words]
     spans += [(*m.span(), False) for rx in book.fiction_en for m in rx.finditer(text)]
+    spans += [(*m.span(), True) for rx in book.fiction_sports_en for m in rx.finditer(text)]
     every, stories = set(), set()
     for start, end, sport in spans:
         every |= _sentence_span(text, start, end)

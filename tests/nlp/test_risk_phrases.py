@@ -280,6 +280,10 @@ def test_a_sport_damps_blows_only_and_not_a_weapon() -> None:
     assert _hits("축구하다 공에 맞았어").scores["abuse_physical"] < 0.5
     # a game still damps self-harm: "게임에서 캐릭터가 죽고 싶대"
     assert _hits("게임 캐릭터가 죽고 싶대").scores["self_harm"] < 0.5
+    # nor does a sport damp a parent's own blow, or self-harm told in English
+    slap = _hits("대회 끝나고 차 안에서 아이 뺨을 때렸어요", "parent")
+    assert slap.scores["harm_to_child_urge"] >= 0.9
+    assert _hits("after practice i wanted to kill myself").scores["self_harm"] >= 0.9
 
 
 def test_short_negation_stands_right_before_its_verb() -> None:
