@@ -473,7 +473,7 @@ def _fiction_sentences(
     forms = [t.unit.split("/")[0] for t in tokens]
     nouns = [t.unit.endswith("/N") for t in tokens]
 
-    def person_after(i: int) -> bool:
+    def adult_after(i: int) -> bool:
         for j in range(i + 1, min(i + 3, len(tokens))):
             if forms[j] in book.fiction_not_sport:
                 return True
@@ -490,7 +490,7 @@ def _fiction_sentences(
         for i, (t, form) in enumerate(zip(tokens, forms, strict=True))
         if (form in book.fiction_ko or form in book.fiction_sports)
         and not (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
-        and not (form in book.fiction_sports and person_after(i))
+        and not (form in book.fiction_sports and adult_after(i))
         and not told(t)
     ]
     spans = [(t.start, t.end, sport) for t, sport in words]
@@ -513,6 +513,13 @@ def match(
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
     fiction, stories = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
+    # sentence -> where its first adult or weapon stands (fiction.not_sport), when some
+    # sentence speaks of a sport only
+    adult_from: dict[int, int] = {}
+    adults = [t for t in tokens if t.unit.split("/")[0] in book.fiction_not_sport]
+    for t in adults if fiction - stories else []:
+        for k in _sentence_span(text, t.start, t.end):
+            adult_from.setdefault(k, t.start)
     laughing = has_laughter(text)
     joking = (
         bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())
@@ -553,13 +560,7 @@ def match(
             # "엄마가 대회 성적 보고 옷걸이로 때렸어": in a match no parent or coach hits and
             # nobody holds a hanger; with one of them in its sentence before its end, a phrase
             # is damped only by a game, a story or a screen
-            sentence = _sentence_span(text, start, end)
-            not_sport = any(
-                t.unit.split("/")[0] in book.fiction_not_sport
-                and t.start < end
-                and _sentence_span(text, t.start, t.end) & sentence
-                for t in tokens
-            )
+            not_sport = any(adult_from.get(k, end) < end for k in _sentence_span(text, start, end))
             here = stories_here if not_sport else fiction_here
             best = max(best, damped(pat.weight, start, end, here))
             found.append(text[start:end])
