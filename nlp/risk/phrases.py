@@ -132,7 +132,11 @@ class PhraseBook:
     fiction_categories: frozenset[str]
     fiction_ko: frozenset[str]
     fiction_en: list[re.Pattern[str]]
-    fiction_sports: frozenset[str] = frozenset()  # fiction words too, where adults can hit
+    # Games and sports are fiction words too, but played by the child while real adults are
+    # around: an adult or a weapon before a phrase in its sentence lifts them (not_sport).
+    fiction_games: frozenset[str] = frozenset()
+    fiction_games_en: list[re.Pattern[str]] = field(default_factory=list)
+    fiction_sports: frozenset[str] = frozenset()
     fiction_sports_en: list[re.Pattern[str]] = field(default_factory=list)
     # the categories a sentence of sport (and no game or story) damps
     fiction_sport_categories: frozenset[str] = frozenset()
@@ -289,6 +293,8 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         max_gap=int(raw.get("max_gap", 3)),
         fiction_categories=frozenset(fiction.get("categories", [])),
         fiction_ko=frozenset(fiction.get("ko", [])),
+        fiction_games=frozenset(fiction.get("games", [])),
+        fiction_games_en=[re.compile(p) for p in fiction.get("games_en", [])],
         fiction_sports=frozenset(fiction.get("sports", [])),
         fiction_sports_en=[re.compile(p) for p in fiction.get("sports_en", [])],
         fiction_en=[re.compile(p) for p in fiction.get("en", [])],
@@ -462,9 +468,9 @@ def _told_past_from(morphs: list[Morpheme]) -> list[int]:
 
 def _fiction_sentences(
     text: str, tokens: list[Token], told_past: list[int], book: PhraseBook
-) -> tuple[set[int], set[int]]:
-    """Sentences that speak of a game, a film, a sport ("게임에서 맞아 죽음"), and those of
-    them that speak of more than a sport (a game, a story, a screen).
+) -> dict[str, set[int]]:
+    """Sentences that speak of a story or a screen (a film, a webtoon, the news), of a game,
+    of a sport ("게임에서 맞아 죽음"), by kind.
 
     Not fiction: a word before a past event told as a quote in its sentence, a story about
     an injury or the reason for a blow ("쌤한텐 축구공 맞았다고 할 거야", "게임했다고 때림");
@@ -485,23 +491,27 @@ def _fiction_sentences(
         here = _sentence_span(text, token.start, token.end)
         return any(q > token.start and _sentence_span(text, q, q + 1) & here for q in told_past)
 
-    words = [
-        (t, form in book.fiction_sports)
-        for i, (t, form) in enumerate(zip(tokens, forms, strict=True))
-        if (form in book.fiction_ko or form in book.fiction_sports)
-        and not (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
-        and not (form in book.fiction_sports and adult_after(i))
-        and not told(t)
-    ]
-    spans = [(t.start, t.end, sport) for t, sport in words]
-    spans += [(*m.span(), False) for rx in book.fiction_en for m in rx.finditer(text)]
-    spans += [(*m.span(), True) for rx in book.fiction_sports_en for m in rx.finditer(text)]
-    every, stories = set(), set()
-    for start, end, sport in spans:
-        every |= _sentence_span(text, start, end)
-        if not sport:
-            stories |= _sentence_span(text, start, end)
-    return every, stories
+    kinds = {"stories": book.fiction_ko, "games": book.fiction_games, "sports": book.fiction_sports}
+    english = {
+        "stories": book.fiction_en,
+        "games": book.fiction_games_en,
+        "sports": book.fiction_sports_en,
+    }
+    found: dict[str, set[int]] = {kind: set() for kind in kinds}
+    for i, (t, form) in enumerate(zip(tokens, forms, strict=True)):
+        kind = next((k for k, words in kinds.items() if form in words), None)
+        if (
+            kind is None
+            or (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
+            or (kind == "sports" and adult_after(i))
+            or told(t)
+        ):
+            continue
+        found[kind] |= _sentence_span(text, t.start, t.end)
+    for kind, patterns in english.items():
+        for m in (m for rx in patterns for m in rx.finditer(text)):
+            found[kind] |= _sentence_span(text, *m.span())
+    return found
 
 
 def match(
@@ -512,12 +522,13 @@ def match(
     tokens = _innocent_senses(to_tokens(morphs), book)
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
-    fiction, stories = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
+    fiction = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
+    stories, played = fiction["stories"], fiction["games"] | fiction["sports"]
     # sentence -> where its first adult or weapon stands (fiction.not_sport), when some
-    # sentence speaks of a sport only
+    # sentence speaks of a game or a sport only
     adult_from: dict[int, int] = {}
     adults = [t for t in tokens if t.unit.split("/")[0] in book.fiction_not_sport]
-    for t in adults if fiction - stories else []:
+    for t in adults if played - stories else []:
         for k in _sentence_span(text, t.start, t.end):
             adult_from.setdefault(k, t.start)
     laughing = has_laughter(text)
@@ -537,8 +548,12 @@ def match(
             factor *= OTHER_SPEAKER_FACTOR
         # fiction damps the learned model (which reads the whole message) anywhere in the
         # message, a phrase only when it is in the phrase's own sentence
-        stories_here = stories if name in book.fiction_categories else set()
-        fiction_here = fiction if name in book.fiction_sport_categories else stories_here
+        # stories and games damp every fiction category; sports only blows
+        in_fiction = name in book.fiction_categories
+        stories_here = stories if in_fiction else set()
+        fiction_here = stories | fiction["games"] if in_fiction else set()
+        if name in book.fiction_sport_categories:
+            fiction_here = fiction_here | fiction["sports"]
         context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:
@@ -557,9 +572,9 @@ def match(
                 continue
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
             strongest = max(strongest, pat.weight)
-            # "엄마가 대회 성적 보고 옷걸이로 때렸어": in a match no parent or coach hits and
-            # nobody holds a hanger; with one of them in its sentence before its end, a phrase
-            # is damped only by a game, a story or a screen
+            # "엄마가 대회 성적 보고 옷걸이로 때렸어", "아빠가 게임 끄라고 머리 때렸어": in a
+            # game or a match no parent hits and nobody holds a hanger; with one of them in its
+            # sentence before its end, a phrase is damped only by a story or a screen
             not_sport = any(adult_from.get(k, end) < end for k in _sentence_span(text, start, end))
             here = stories_here if not_sport else fiction_here
             best = max(best, damped(pat.weight, start, end, here))

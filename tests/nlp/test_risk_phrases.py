@@ -286,6 +286,16 @@ def test_a_sport_damps_blows_only_and_not_a_weapon() -> None:
     assert _hits("after practice i wanted to kill myself").scores["self_harm"] >= 0.9
 
 
+def test_a_game_does_not_damp_a_parents_blow_but_a_film_does() -> None:
+    assert _hits("아빠가 게임 끄라고 하면서 머리 때렸어").scores["abuse_physical"] >= 0.9
+    assert _hits("헤드셋 끼고 게임하는데 아빠가 엄마를 밀쳤어").scores["domestic_violence"] >= 0.9
+    assert _hits("영화에서 아빠가 엄마를 때리는 장면 나왔어").scores["domestic_violence"] < 0.5
+    assert _hits("게임에서 보스한테 맞아 죽었어").scores["abuse_physical"] < 0.5
+    # "as if to hit" and a hand-slapping game are no blows
+    assert _hits("엄마가 때릴 듯이 화냈어").scores["abuse_physical"] < 0.5
+    assert _hits("아빠랑 손목 때리기 게임 했어").scores["abuse_physical"] < 0.5
+
+
 def test_short_negation_stands_right_before_its_verb() -> None:
     # "못 자서 ... 버티고 있어요" is not "못 버티다"
     coping = "잠을 못 자서 멍하지만 남편이랑 교대로 보면서 버티고 있어요"
