@@ -138,8 +138,9 @@ class PhraseBook:
     fiction_games_en: list[re.Pattern[str]] = field(default_factory=list)
     fiction_sports: frozenset[str] = frozenset()
     fiction_sports_en: list[re.Pattern[str]] = field(default_factory=list)
-    # the categories a sentence of sport (and no game or story) damps
+    # the categories a sentence of sport, or of a game, (and no story) damps
     fiction_sport_categories: frozenset[str] = frozenset()
+    fiction_game_categories: frozenset[str] = frozenset()
     joking: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -303,6 +304,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         },
         fiction_not_sport=frozenset(fiction.get("not_sport", [])),
         fiction_sport_categories=frozenset(fiction.get("sport_categories", [])),
+        fiction_game_categories=frozenset(fiction.get("game_categories", [])),
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
         idioms_before=_idiom_units(raw.get("idioms_before", {})),
@@ -548,10 +550,11 @@ def match(
             factor *= OTHER_SPEAKER_FACTOR
         # fiction damps the learned model (which reads the whole message) anywhere in the
         # message, a phrase only when it is in the phrase's own sentence
-        # stories and games damp every fiction category; sports only blows
-        in_fiction = name in book.fiction_categories
-        stories_here = stories if in_fiction else set()
-        fiction_here = stories | fiction["games"] if in_fiction else set()
+        # stories damp every fiction category, games and sports some of them
+        stories_here = stories if name in book.fiction_categories else set()
+        fiction_here = stories_here
+        if name in book.fiction_game_categories:
+            fiction_here = fiction_here | fiction["games"]
         if name in book.fiction_sport_categories:
             fiction_here = fiction_here | fiction["sports"]
         context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)

@@ -296,6 +296,11 @@ def test_a_game_does_not_damp_a_parents_blow_but_a_film_does() -> None:
     assert _hits("아빠랑 손목 때리기 게임 했어").scores["abuse_physical"] < 0.5
 
 
+def test_a_game_played_does_not_damp_self_harm_but_a_characters_death_is_a_story() -> None:
+    assert _hits("요즘 손목 긋는 게 버릇됨 게임 지면 바로 화장실 감").scores["self_harm"] >= 0.9
+    assert _hits("게임 캐릭터가 자살하는 엔딩 보고 울었어").scores["self_harm"] < 0.5
+
+
 def test_short_negation_stands_right_before_its_verb() -> None:
     # "못 자서 ... 버티고 있어요" is not "못 버티다"
     coping = "잠을 못 자서 멍하지만 남편이랑 교대로 보면서 버티고 있어요"
