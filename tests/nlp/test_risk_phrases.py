@@ -299,6 +299,8 @@ def test_a_game_does_not_damp_a_parents_blow_but_a_film_does() -> None:
 def test_a_game_played_does_not_damp_self_harm_but_a_characters_death_is_a_story() -> None:
     assert _hits("요즘 손목 긋는 게 버릇됨 게임 지면 바로 화장실 감").scores["self_harm"] >= 0.9
     assert _hits("게임 캐릭터가 자살하는 엔딩 보고 울었어").scores["self_harm"] < 0.5
+    urge = _hits("애가 게임 그만하라는 말을 무시해서 애를 때리고 싶어요", "parent")
+    assert urge.scores["harm_to_child_urge"] >= 0.9
 
 
 def test_short_negation_stands_right_before_its_verb() -> None:
