@@ -145,7 +145,8 @@ class PhraseBook:
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
     # Adults and weapons: after a sport word ("태권도 관장님이 때렸어") or in the sentence
-    # before a phrase ("엄마가 대회 끝나고 회초리로 때렸어"), the sport is not what happened.
+    # before a phrase ("엄마가 대회 끝나고 회초리로 때렸어"), the game or the sport is not
+    # what happened.
     fiction_not_sport: frozenset[str] = frozenset()
     # word -> the words right before it that give it an innocent sense ("40점 맞다")
     idioms: dict[str, frozenset[str]] = field(default_factory=dict)
