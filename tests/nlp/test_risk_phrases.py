@@ -247,6 +247,11 @@ def test_a_baseball_bat_is_a_weapon_not_a_sport() -> None:
     assert _hits("야구 하다가 공에 맞았어").scores["abuse_physical"] < 0.5
 
 
+def test_a_driver_is_no_news_article() -> None:
+    assert _hits("학원 차 기사 아저씨가 때렸어").scores["abuse_physical"] >= 0.9
+    assert _hits("뉴스 기사에서 아빠가 애를 때렸대").scores["abuse_physical"] < 0.5
+
+
 def test_a_sport_told_as_the_story_of_an_injury_is_no_context() -> None:
     cover = _hits("아빠한테 맞아서 입술 터졌어 쌤한텐 농구공 맞았다고 할 거야")
     assert cover.scores["abuse_physical"] >= 0.9
