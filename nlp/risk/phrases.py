@@ -52,6 +52,12 @@ YIELDS_TO = {"abuse_physical": "domestic_violence"}
 _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
 
 
+# Kinds of fiction words: stories and screens happen to others; games and sports are played
+# by the child while real adults are around, so an adult or a weapon before a phrase in its
+# sentence lifts them (fiction.not_sport in phrases.yaml).
+FICTION_KINDS = ("stories", "games", "sports")
+
+
 class PhraseFileError(ValueError):
     """phrases.yaml is malformed; the message names the entry."""
 
@@ -129,18 +135,11 @@ class PhraseBook:
 
     categories: dict[str, CategoryPhrases]
     max_gap: int
-    fiction_categories: frozenset[str]
-    fiction_ko: frozenset[str]
-    fiction_en: list[re.Pattern[str]]
-    # Games and sports are fiction words too, but played by the child while real adults are
-    # around: an adult or a weapon before a phrase in its sentence lifts them (not_sport).
-    fiction_games: frozenset[str] = frozenset()
-    fiction_games_en: list[re.Pattern[str]] = field(default_factory=list)
-    fiction_sports: frozenset[str] = frozenset()
-    fiction_sports_en: list[re.Pattern[str]] = field(default_factory=list)
-    # the categories a sentence of sport, or of a game, (and no story) damps
-    fiction_sport_categories: frozenset[str] = frozenset()
-    fiction_game_categories: frozenset[str] = frozenset()
+    # Fiction words by kind (FICTION_KINDS): a Korean word's kind, each kind's English
+    # patterns, and the categories each kind damps.
+    fiction_kind: dict[str, str]
+    fiction_en: dict[str, list[re.Pattern[str]]]
+    fiction_damps: dict[str, frozenset[str]]
     joking: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -290,22 +289,22 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
             cat.cue_rules.append(frozenset(rule))
         cats[name] = cat
     fiction = raw.get("fiction", {})
+    kinds = {kind: fiction.get(kind) or {} for kind in FICTION_KINDS}
+    fiction_kind: dict[str, str] = {}
+    for kind, spec in kinds.items():
+        for word in spec.get("ko", []):
+            if fiction_kind.setdefault(word, kind) != kind:
+                raise PhraseFileError(f"{path}: fiction word {word!r} is of two kinds")
     return PhraseBook(
         categories=cats,
         max_gap=int(raw.get("max_gap", 3)),
-        fiction_categories=frozenset(fiction.get("categories", [])),
-        fiction_ko=frozenset(fiction.get("ko", [])),
-        fiction_games=frozenset(fiction.get("games", [])),
-        fiction_games_en=[re.compile(p) for p in fiction.get("games_en", [])],
-        fiction_sports=frozenset(fiction.get("sports", [])),
-        fiction_sports_en=[re.compile(p) for p in fiction.get("sports_en", [])],
-        fiction_en=[re.compile(p) for p in fiction.get("en", [])],
+        fiction_kind=fiction_kind,
+        fiction_en={k: [re.compile(p) for p in spec.get("en", [])] for k, spec in kinds.items()},
+        fiction_damps={k: frozenset(spec.get("categories", [])) for k, spec in kinds.items()},
         fiction_not_before={
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
         },
         fiction_not_sport=frozenset(fiction.get("not_sport", [])),
-        fiction_sport_categories=frozenset(fiction.get("sport_categories", [])),
-        fiction_game_categories=frozenset(fiction.get("game_categories", [])),
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
         idioms_before=_idiom_units(raw.get("idioms_before", {})),
@@ -494,15 +493,9 @@ def _fiction_sentences(
         here = _sentence_span(text, token.start, token.end)
         return any(q > token.start and _sentence_span(text, q, q + 1) & here for q in told_past)
 
-    kinds = {"stories": book.fiction_ko, "games": book.fiction_games, "sports": book.fiction_sports}
-    english = {
-        "stories": book.fiction_en,
-        "games": book.fiction_games_en,
-        "sports": book.fiction_sports_en,
-    }
-    found: dict[str, set[int]] = {kind: set() for kind in kinds}
+    found: dict[str, set[int]] = {kind: set() for kind in FICTION_KINDS}
     for i, (t, form) in enumerate(zip(tokens, forms, strict=True)):
-        kind = next((k for k, words in kinds.items() if form in words), None)
+        kind = book.fiction_kind.get(form)
         if (
             kind is None
             or (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
@@ -511,7 +504,7 @@ def _fiction_sentences(
         ):
             continue
         found[kind] |= _sentence_span(text, t.start, t.end)
-    for kind, patterns in english.items():
+    for kind, patterns in book.fiction_en.items():
         for m in (m for rx in patterns for m in rx.finditer(text)):
             found[kind] |= _sentence_span(text, *m.span())
     return found
@@ -551,13 +544,9 @@ def match(
             factor *= OTHER_SPEAKER_FACTOR
         # fiction damps the learned model (which reads the whole message) anywhere in the
         # message, a phrase only when it is in the phrase's own sentence
-        # stories damp every fiction category, games and sports some of them
-        stories_here = stories if name in book.fiction_categories else set()
-        fiction_here = stories_here
-        if name in book.fiction_game_categories:
-            fiction_here = fiction_here | fiction["games"]
-        if name in book.fiction_sport_categories:
-            fiction_here = fiction_here | fiction["sports"]
+        damping = [kind for kind, names in book.fiction_damps.items() if name in names]
+        stories_here = stories if "stories" in damping else set()
+        fiction_here = set().union(*(fiction[kind] for kind in damping))
         context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:

@@ -270,7 +270,7 @@ def test_a_sport_word_before_a_person_names_someone_there() -> None:
 
 def test_an_adult_before_a_phrase_in_its_sentence_outweighs_a_sport() -> None:
     assert _hits("아빠가 시합 끝나고 허리띠로 때렸어").scores["abuse_physical"] >= 0.9
-    # a film, a game or a story still is a story, adults or not
+    # a film or a webtoon still is a story, adults or not
     assert _hits("드라마에서 아빠가 딸 때리는 장면 나왔어").scores["abuse_physical"] < 0.5
     # nor does a sibling count: "형이랑 축구하다 형한테 맞았어" is play
     assert _hits("형이랑 축구하다 형한테 맞았어").scores["abuse_physical"] < 0.5
@@ -283,7 +283,7 @@ def test_a_sport_damps_blows_only_and_not_a_weapon() -> None:
     assert _hits("대회 끝나면 그냥 죽고 싶어").scores["self_harm"] >= 0.9
     assert _hits("대회 끝나면 그냥 죽고 싶어").context["self_harm"] == 1.0
     assert _hits("축구하다 공에 맞았어").scores["abuse_physical"] < 0.5
-    # a game still damps self-harm: "게임에서 캐릭터가 죽고 싶대"
+    # a game's character is a story and still damps self-harm
     assert _hits("게임 캐릭터가 죽고 싶대").scores["self_harm"] < 0.5
     # nor does a sport damp a parent's own blow, or self-harm told in English
     slap = _hits("대회 끝나고 차 안에서 아이 뺨을 때렸어요", "parent")
