@@ -339,3 +339,13 @@ def test_a_negator_after_another_verb_denies_that_verb() -> None:
     assert _hits("아빠가 팬티 만지지 않았어").scores["abuse_sexual"] == 0.0
     assert _hits("죽고 싶지 않아").scores["self_harm"] == 0.0
     assert _hits("자해 하지 않았어").scores["self_harm"] == 0.0
+
+
+def test_a_phrase_needs_its_own_words_not_a_looser_reading_of_them() -> None:
+    # "제가 ... 없다" and "엄마 ... 두다" were readings of "제가 없어도" and "엄마 가두다"
+    busy = _hits("제가 요즘 시간이 없어서 설문을 늦게 했어요", "parent")
+    assert busy.scores["parent_crisis"] == 0.0
+    gone = _hits("제가 없어지는 게 애들한테 나을 것 같아요", "parent")
+    assert gone.scores["parent_crisis"] >= 0.9
+    assert _hits("엄마가 나 혼자 두고 마트 갔어").scores["domestic_violence"] == 0.0
+    assert _hits("아빠가 엄마를 방에 가뒀어").scores["domestic_violence"] >= 0.9
