@@ -207,6 +207,8 @@ def test_chat_shares_split_the_questions_without_overlap() -> None:
         "예방주사 맞은 데가 부었어",
         "엄마 쓰레기 버리러 갔어",
         "양호실 쌤이 내 배 눌러보고 장염이래",
+        "영어쌤한테 발음 지적 당함 근데 맞는 말이라 할 말 없음",
+        "할머니가 먹고 죽은 귀신이 때깔도 좋다면서 밥 먹으래",
     ],
 )
 def test_innocent_senses_match_no_phrase(text: str) -> None:
@@ -349,3 +351,9 @@ def test_a_phrase_needs_its_own_words_not_a_looser_reading_of_them() -> None:
     assert gone.scores["parent_crisis"] >= 0.9
     assert _hits("엄마가 나 혼자 두고 마트 갔어").scores["domestic_violence"] == 0.0
     assert _hits("아빠가 엄마를 방에 가뒀어").scores["domestic_violence"] >= 0.9
+
+
+def test_chat_spellings_that_kiwi_misreads_are_mended_first() -> None:
+    # "가다놔써" is a young child's 가둬놨어; Kiwi reads "피구하다가" as 피 + 구하다
+    assert _hits("엄마가 옷장에 가다놔써 깜깜해").scores["abuse_physical"] >= 0.9
+    assert _hits("체육 시간에 피구하다가 얼굴 맞아서 코피 났어").scores["abuse_physical"] < 0.5
