@@ -357,3 +357,9 @@ def test_chat_spellings_that_kiwi_misreads_are_mended_first() -> None:
     # "가다놔써" is a young child's 가둬놨어; Kiwi reads "피구하다가" as 피 + 구하다
     assert _hits("엄마가 옷장에 가다놔써 깜깜해").scores["abuse_physical"] >= 0.9
     assert _hits("체육 시간에 피구하다가 얼굴 맞아서 코피 났어").scores["abuse_physical"] < 0.5
+
+
+def test_english_news_and_prevention_talk_are_stories_too() -> None:
+    assert _hits("we had a suicide prevention talk at school today").scores["self_harm"] < 0.5
+    assert _hits("saw a news story about a mom who hit her kid").scores["abuse_physical"] < 0.5
+    assert _hits("my mom hit me again last night").scores["abuse_physical"] >= 0.9
