@@ -73,7 +73,11 @@ class RiskClassifier:
         """Fit both vectorisers and one balanced logistic regression per category."""
         chars, lemma_vec = char_vectorizer(3), lemma_vectorizer()
         chars.fit(texts)
-        lemma_vec.fit([t or "_" for t in lemmas])  # "_": never an empty vocabulary
+        lemma_texts = [t or "_" for t in lemmas]  # "_": a text without lemmas still counts
+        try:
+            lemma_vec.fit(lemma_texts)
+        except ValueError:  # no lemma in two texts (a corpus of a few messages): keep them all
+            lemma_vec.set_params(min_df=1).fit(lemma_texts)
         model = cls(chars, lemma_vec, np.zeros((0, targets.shape[1])), np.zeros(targets.shape[1]))
         x = model._features(texts, lemmas)
         columns = TfidfClassifier.fit_columns(x, targets, c, sample_weight)

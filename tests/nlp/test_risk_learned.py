@@ -35,6 +35,13 @@ def test_a_saved_model_loads_with_the_same_answers(tmp_path: Path) -> None:
     assert before[0, 0] > before[1, 0]
 
 
+def test_a_few_texts_that_share_no_lemma_still_fit() -> None:
+    texts = ["아빠가 때렸어", "오늘 급식 맛있었어"]
+    targets = np.array([[1.0], [0.0]], dtype=np.float32)
+    model = RiskClassifier.fit([normalize_text(t) for t in texts], _lemmas(texts), targets)
+    assert "때리다" in model.lemmas.vocabulary_  # seen once, kept: nothing is seen twice
+
+
 def test_learned_risk_reads_korean_and_english_and_blends_the_head_only_where_it_read() -> None:
     texts = ["아빠가 때렸어", "오늘 급식 맛있었어", "dad hit me", "my dad hit me again"]
     targets = np.array([[1.0], [0.0], [1.0], [1.0]], dtype=np.float32)
@@ -56,7 +63,7 @@ def test_tfidf_rows_equal_scikit_learns_transform() -> None:
     chars = char_vectorizer(3)
     chars.fit([*texts[:2], "때렸어 맛있어", "scared tired"])
     lemma_vec = lemma_vectorizer()
-    lemma_vec.fit(["아빠 때리다", "급식 맛있다 급식"])
+    lemma_vec.fit(["아빠 때리다", "급식 맛있다 급식", "아빠 급식"])
     for vec, rows in ((chars, texts), (lemma_vec, ["아빠 때리다 아빠", "", "모르다 말"])):
         ours = tfidf_rows(vec, rows).toarray()
         assert ours.any()  # some known terms, so the comparison is not between zeros
