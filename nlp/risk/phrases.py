@@ -341,11 +341,14 @@ def _innocent_senses(tokens: list[Token], book: PhraseBook) -> list[Token]:
 _JOKE_NOUNS = frozenset({"장난/N", "농담/N", "구라/N", "뻥/N"})
 
 
-def _negated(tokens: list[Token], idx: list[int]) -> bool:
+def _negated(tokens: list[Token], idx: list[int], text: str) -> bool:
     first, last = idx[0], idx[-1]
     if any(i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE for i in idx):
         return True
-    after = [t.unit for t in tokens[last + 1 : last + 4] if not t.particle]
+    # a negator after the phrase counts in its own sentence only ("다 놓고 싶어요. 애만 아니면")
+    ends = _SENTENCE_END.search(text, tokens[last].end)
+    limit = ends.start() if ends else len(text)
+    after = [t.unit for t in tokens[last + 1 : last + 4] if not t.particle and t.start < limit]
     for k, u in enumerate(after):
         # "죽고 싶어 장난 아님": the 아니 denies the joke, not the phrase
         if u in _NEGATORS_AFTER and (k == 0 or after[k - 1] not in _JOKE_NOUNS):
@@ -445,6 +448,8 @@ NOT_JOKING = re.compile(
     r"|\bnot (joking|kidding|jk|a joke)\b|\bno joke\b"
     # the other person calls it a joke ("장난이래"), or the writer says it is not funny
     r"|(장난|농담)(이래|이라고|이라는데|이라면서|이란다)|안\s?웃|\bnot funny\b"
+    r"|\b(says|said|thinks|claims) (he|she|they|it)('s| is| was|'re| are) (just )?"
+    r"(joking|kidding)\b"
 )
 
 
@@ -476,7 +481,9 @@ def _fiction_sentences(
 
     Not fiction: a word before a past event told as a quote in its sentence, a story about
     an injury or the reason for a blow ("쌤한텐 축구공 맞았다고 할 거야", "게임했다고 때림");
-    a sport followed by an adult there, directly or after nouns ("유도장 사범이 목 졸랐어").
+    a sport followed by an adult there, directly or after nouns ("유도장 사범이 목 졸랐어");
+    any word of a kind its writer denies somewhere in the message ("소설 쓰는 중인데 주인공이
+    ... 사실 소설 아님").
     """
     forms = [t.unit.split("/")[0] for t in tokens]
     nouns = [t.unit.endswith("/N") for t in tokens]
@@ -489,15 +496,21 @@ def _fiction_sentences(
                 return False
         return False
 
+    def denied(i: int) -> bool:
+        following = next((t.unit for t in tokens[i + 1 :] if not t.particle), None)
+        return following == "아니/V"
+
     def told(token: Token) -> bool:
         here = _sentence_span(text, token.start, token.end)
         return any(q > token.start and _sentence_span(text, q, q + 1) & here for q in told_past)
 
+    kinds = [book.fiction_kind.get(form) for form in forms]
+    denied_kinds = {kind for i, kind in enumerate(kinds) if kind and denied(i)}
     found: dict[str, set[int]] = {kind: set() for kind in FICTION_KINDS}
-    for i, (t, form) in enumerate(zip(tokens, forms, strict=True)):
-        kind = book.fiction_kind.get(form)
+    for i, (t, form, kind) in enumerate(zip(tokens, forms, kinds, strict=True)):
         if (
             kind is None
+            or kind in denied_kinds
             or (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
             or (kind == "sports" and adult_after(i))
             or told(t)
@@ -505,6 +518,8 @@ def _fiction_sentences(
             continue
         found[kind] |= _sentence_span(text, t.start, t.end)
     for kind, patterns in book.fiction_en.items():
+        if kind in denied_kinds:
+            continue
         for m in (m for rx in patterns for m in rx.finditer(text)):
             found[kind] |= _sentence_span(text, *m.span())
     return found
@@ -560,7 +575,7 @@ def match(
             idx = _find(tokens, pat, book.max_gap)
             if idx is None:
                 continue
-            if pat.negatable and _negated(tokens, idx):
+            if pat.negatable and _negated(tokens, idx, text):
                 denied = True
                 continue
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
@@ -583,7 +598,7 @@ def match(
             for group, pats in cat.cues.items():
                 for pat in pats:
                     idx = _find(tokens, pat, book.max_gap)
-                    if idx is not None and not (pat.negatable and _negated(tokens, idx)):
+                    if idx is not None and not (pat.negatable and _negated(tokens, idx, text)):
                         present[group] = text[tokens[idx[0]].start : tokens[idx[-1]].end]
                         break
             for rule in cat.cue_rules:

@@ -363,3 +363,21 @@ def test_english_news_and_prevention_talk_are_stories_too() -> None:
     assert _hits("we had a suicide prevention talk at school today").scores["self_harm"] < 0.5
     assert _hits("saw a news story about a mom who hit her kid").scores["abuse_physical"] < 0.5
     assert _hits("my mom hit me again last night").scores["abuse_physical"] >= 0.9
+
+
+def test_a_negator_in_the_next_sentence_denies_nothing() -> None:
+    crisis = _hits("그냥 다 놓고 싶어요. 애만 아니면 벌써 사라졌을 거예요", "parent")
+    assert crisis.scores["parent_crisis"] >= 0.9
+    assert _hits("다 놓고 싶은 건 아니에요", "parent").scores["parent_crisis"] == 0.0
+
+
+def test_a_story_its_writer_denies_is_no_story() -> None:
+    story = "소설 쓰는 중인데 주인공이 안 아프게 죽는 방법 뭐가 있을까?"
+    assert _hits(story).scores["self_harm"] < 0.5
+    assert _hits(story + " 사실 소설 아님").scores["self_harm"] >= 0.9
+
+
+def test_a_joke_someone_else_calls_a_joke_in_english_is_not_one() -> None:
+    told = "step dad calls me fatass at every meal. mom says he's joking"
+    assert _hits(told).scores["abuse_emotional"] >= 0.7
+    assert _hits("he calls me fatass at every meal, just joking").scores["abuse_emotional"] < 0.5
