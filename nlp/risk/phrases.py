@@ -54,8 +54,10 @@ _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
 
 # Kinds of fiction words: stories and screens happen to others; games and sports are played
 # by the child while real adults are around, so an adult or a weapon before a phrase in its
-# sentence lifts them (fiction.not_sport in phrases.yaml).
-FICTION_KINDS = ("stories", "games", "sports")
+# sentence lifts them (fiction.not_sport in phrases.yaml); so are fights between siblings,
+# which count only where the message tells a fight (fiction.fights.told).
+FICTION_KINDS = ("stories", "games", "sports", "fights")
+PLAYED_KINDS = ("games", "sports", "fights")
 
 
 class PhraseFileError(ValueError):
@@ -147,6 +149,10 @@ class PhraseBook:
     # before a phrase ("엄마가 대회 끝나고 회초리로 때렸어"), the game or the sport is not
     # what happened.
     fiction_not_sport: frozenset[str] = frozenset()
+    # What tells a fight between siblings as one ("나도 때림", "둘 다 혼남"), as regular
+    # expressions on the normalised text (a particle such as 도 is no phrase element): without
+    # one of these in the message, a sibling is no fiction word.
+    fight_told: list[re.Pattern[str]] = field(default_factory=list)
     # word -> the words right before it that give it an innocent sense ("40점 맞다")
     idioms: dict[str, frozenset[str]] = field(default_factory=dict)
     # The same for a word made innocent by the noun right after it ("죽을 맛이다", "죽을 뻔").
@@ -305,6 +311,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
         },
         fiction_not_sport=frozenset(fiction.get("not_sport", [])),
+        fight_told=[re.compile(rx) for rx in kinds["fights"].get("told", [])],
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
         idioms_before=_idiom_units(raw.get("idioms_before", {})),
@@ -506,11 +513,15 @@ def _fiction_sentences(
 
     kinds = [book.fiction_kind.get(form) for form in forms]
     denied_kinds = {kind for i, kind in enumerate(kinds) if kind and denied(i)}
+    # a sibling is a fiction word only where the message tells a fight (an English pattern
+    # names both)
+    fight_told = any(rx.search(text) for rx in book.fight_told)
     found: dict[str, set[int]] = {kind: set() for kind in FICTION_KINDS}
     for i, (t, form, kind) in enumerate(zip(tokens, forms, kinds, strict=True)):
         if (
             kind is None
             or kind in denied_kinds
+            or (kind == "fights" and not fight_told)
             or (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
             or (kind == "sports" and adult_after(i))
             or told(t)
@@ -534,7 +545,8 @@ def match(
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
     fiction = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
-    stories, played = fiction["stories"], fiction["games"] | fiction["sports"]
+    stories = fiction["stories"]
+    played = set().union(*(fiction[kind] for kind in PLAYED_KINDS))
     # sentence -> where its first adult or weapon stands (fiction.not_sport), when some
     # sentence speaks of a game or a sport only
     adult_from: dict[int, int] = {}

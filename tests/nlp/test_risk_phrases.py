@@ -381,3 +381,16 @@ def test_a_joke_someone_else_calls_a_joke_in_english_is_not_one() -> None:
     told = "step dad calls me fatass at every meal. mom says he's joking"
     assert _hits(told).scores["abuse_emotional"] >= 0.7
     assert _hits("he calls me fatass at every meal, just joking").scores["abuse_emotional"] < 0.5
+
+
+def test_a_fight_between_siblings_told_as_one_is_not_abuse() -> None:
+    fight = _hits("형이 나 때려서 나도 때렸다 ㅋㅋ 근데 엄마가 둘다 핸드폰 뺏음")
+    assert fight.scores["abuse_physical"] < 0.5
+    assert fight.context["abuse_physical"] < 0.5  # nor for the learned model
+    assert (
+        _hits("my sister punched me for eating her ramen, i deserved it").scores["abuse_physical"]
+        < 0.5
+    )
+    # an older sibling's blows with no fight told, and an adult's blow, stay
+    assert _hits("형이 나 목 졸랐어 장난이래 엄마는 모른 척해").scores["abuse_physical"] >= 0.9
+    assert _hits("아빠가 동생 때려서 나도 때렸어").scores["abuse_physical"] >= 0.9
