@@ -484,7 +484,7 @@ def _fiction_sentences(
     text: str, tokens: list[Token], told_past: list[int], book: PhraseBook
 ) -> dict[str, set[int]]:
     """Sentences that speak of a story or a screen (a film, a webtoon, the news), of a game,
-    of a sport ("게임에서 맞아 죽음"), by kind.
+    of a sport ("게임에서 맞아 죽음"), of a fight between siblings, by kind.
 
     Not fiction: a word before a past event told as a quote in its sentence, a story about
     an injury or the reason for a blow ("쌤한텐 축구공 맞았다고 할 거야", "게임했다고 때림");
@@ -548,7 +548,7 @@ def match(
     stories = fiction["stories"]
     played = set().union(*(fiction[kind] for kind in PLAYED_KINDS))
     # sentence -> where its first adult or weapon stands (fiction.not_sport), when some
-    # sentence speaks of a game or a sport only
+    # sentence speaks of a game, a sport or a fight only
     adult_from: dict[int, int] = {}
     adults = [t for t in tokens if t.unit.split("/")[0] in book.fiction_not_sport]
     for t in adults if played - stories else []:
