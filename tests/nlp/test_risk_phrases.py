@@ -394,3 +394,10 @@ def test_a_fight_between_siblings_told_as_one_is_not_abuse() -> None:
     # an older sibling's blows with no fight told, and an adult's blow, stay
     assert _hits("형이 나 목 졸랐어 장난이래 엄마는 모른 척해").scores["abuse_physical"] >= 0.9
     assert _hits("아빠가 동생 때려서 나도 때렸어").scores["abuse_physical"] >= 0.9
+
+
+def test_the_word_for_abuse_is_talk_about_it_unless_someone_is_called_it() -> None:
+    lesson = _hits("오늘 학교에서 아동학대 신고 번호 배웠는데 112랑 뭐가 다른지 모르겠음")
+    assert lesson.scores["abuse_physical"] == 0.0
+    told = _hits("아내가 제가 애한테 하는 게 학대라고 해요", "parent")
+    assert told.scores["abuse_physical"] >= 0.9
