@@ -401,3 +401,8 @@ def test_the_word_for_abuse_is_talk_about_it_unless_someone_is_called_it() -> No
     assert lesson.scores["abuse_physical"] == 0.0
     told = _hits("아내가 제가 애한테 하는 게 학대라고 해요", "parent")
     assert told.scores["abuse_physical"] >= 0.9
+
+
+def test_youtube_is_where_a_child_searches_not_a_story() -> None:
+    assert _hits("유튜브에 고통없이 죽는 법 검색해봤어").scores["self_harm"] >= 0.9
+    assert _hits("영화에서 주인공이 고통없이 죽는 법 찾는 장면 나옴").scores["self_harm"] < 0.5
