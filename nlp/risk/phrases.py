@@ -356,14 +356,21 @@ def _negated(tokens: list[Token], idx: list[int], text: str) -> bool:
     ends = _SENTENCE_END.search(text, tokens[last].end)
     limit = ends.start() if ends else len(text)
     after = [t.unit for t in tokens[last + 1 : last + 4] if not t.particle and t.start < limit]
+    # "자해 하지 않아": a noun phrase's light verb 하다 stands between it and its negator
+    light = after[:1] == ["하/V"] and tokens[last].unit.endswith("/N")
     for k, u in enumerate(after):
-        # "죽고 싶어 장난 아님": the 아니 denies the joke, not the phrase
-        if u in _NEGATORS_AFTER and (k == 0 or after[k - 1] not in _JOKE_NOUNS):
+        # "죽고 싶어 장난 아님": the 아니 denies the joke, not the phrase. 않다, 못하다 and
+        # 말다 follow their verb (or its light verb) directly ("때리지 마"), so "때렸어 발바닥
+        # 마니" (많이, which Kiwi reads as 말다) denies nothing
+        if (
+            u in _NEGATORS_AFTER
+            and (k == 0 or after[k - 1] not in _JOKE_NOUNS)
+            and (u == "아니/V" or k == 0 or (k == 1 and light))
+        ):
             return True
         # "손 넣었어 하지 말랬는데", "만졌어 간지러운 거 아니야": a negator after another
         # verb denies that verb, not the phrase
-        light_verb = u == "하/V" and k == 0 and tokens[last].unit.endswith("/N")  # 자해 하지 않아
-        if u.endswith("/V") and u not in _AUXILIARIES and not light_verb:
+        if u.endswith("/V") and u not in _AUXILIARIES and not (light and k == 0):
             break
     # "때린 적 없어"
     return "적/N" in after[:2] and "없/V" in after[:3] and first >= 0

@@ -406,3 +406,10 @@ def test_the_word_for_abuse_is_talk_about_it_unless_someone_is_called_it() -> No
 def test_youtube_is_where_a_child_searches_not_a_story() -> None:
     assert _hits("유튜브에 고통없이 죽는 법 검색해봤어").scores["self_harm"] >= 0.9
     assert _hits("영화에서 주인공이 고통없이 죽는 법 찾는 장면 나옴").scores["self_harm"] < 0.5
+
+
+def test_negating_verbs_other_than_anida_follow_their_verb_directly() -> None:
+    # "마니" (많이) is read by Kiwi as 말다; it came two words after the blow
+    assert _hits("아빠가 효자손으로 때렸어 발바닥 마니 아파").scores["abuse_physical"] >= 0.9
+    assert _hits("아빠가 때린 거 아니야").scores["abuse_physical"] == 0.0
+    assert _hits("엄마는 나를 때리지 않아").scores["abuse_physical"] == 0.0
