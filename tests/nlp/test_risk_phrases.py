@@ -413,3 +413,10 @@ def test_negating_verbs_other_than_anida_follow_their_verb_directly() -> None:
     assert _hits("아빠가 효자손으로 때렸어 발바닥 마니 아파").scores["abuse_physical"] >= 0.9
     assert _hits("아빠가 때린 거 아니야").scores["abuse_physical"] == 0.0
     assert _hits("엄마는 나를 때리지 않아").scores["abuse_physical"] == 0.0
+
+
+def test_a_child_telling_the_bot_it_has_no_one_else_is_no_parents_words() -> None:
+    # "너 ... 없다" was a reading of "너 없었으면" (a parent's words to a child)
+    for text in ("너 말고 얘기할 사람이 없어", "너 오늘 시간 없어?"):
+        assert _hits(text).scores["abuse_emotional"] == 0.0
+    assert _hits("엄마가 너만 없었으면 행복했을 거래").scores["abuse_emotional"] >= 0.9
