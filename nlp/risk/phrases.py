@@ -57,7 +57,7 @@ _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
 # sentence lifts them (fiction.not_sport in phrases.yaml); so are fights between siblings,
 # which count only where the message tells a fight (fiction.fights.told).
 FICTION_KINDS = ("stories", "games", "sports", "fights")
-PLAYED_KINDS = ("games", "sports", "fights")
+PLAYED_KINDS = tuple(kind for kind in FICTION_KINDS if kind != "stories")
 
 
 class PhraseFileError(ValueError):
@@ -138,10 +138,10 @@ class PhraseBook:
     categories: dict[str, CategoryPhrases]
     max_gap: int
     # Fiction words by kind (FICTION_KINDS): a Korean word's kind, each kind's English
-    # patterns, and the categories each kind damps.
+    # patterns, and the kinds that damp each category.
     fiction_kind: dict[str, str]
     fiction_en: dict[str, list[re.Pattern[str]]]
-    fiction_damps: dict[str, frozenset[str]]
+    fiction_kinds_of: dict[str, tuple[str, ...]]
     joking: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -306,7 +306,10 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         max_gap=int(raw.get("max_gap", 3)),
         fiction_kind=fiction_kind,
         fiction_en={k: [re.compile(p) for p in spec.get("en", [])] for k, spec in kinds.items()},
-        fiction_damps={k: frozenset(spec.get("categories", [])) for k, spec in kinds.items()},
+        fiction_kinds_of={
+            name: tuple(k for k, spec in kinds.items() if name in spec.get("categories", []))
+            for name in cats
+        },
         fiction_not_before={
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
         },
@@ -522,7 +525,7 @@ def _fiction_sentences(
     denied_kinds = {kind for i, kind in enumerate(kinds) if kind and denied(i)}
     # a sibling is a fiction word only where the message tells a fight (an English pattern
     # names both)
-    fight_told = any(rx.search(text) for rx in book.fight_told)
+    fight_told = "fights" in kinds and any(rx.search(text) for rx in book.fight_told)
     found: dict[str, set[int]] = {kind: set() for kind in FICTION_KINDS}
     for i, (t, form, kind) in enumerate(zip(tokens, forms, kinds, strict=True)):
         if (
@@ -578,7 +581,7 @@ def match(
             factor *= OTHER_SPEAKER_FACTOR
         # fiction damps the learned model (which reads the whole message) anywhere in the
         # message, a phrase only when it is in the phrase's own sentence
-        damping = [kind for kind, names in book.fiction_damps.items() if name in names]
+        damping = book.fiction_kinds_of[name]
         stories_here = stories if "stories" in damping else set()
         fiction_here = set().union(*(fiction[kind] for kind in damping))
         context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
