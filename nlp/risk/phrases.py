@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -351,13 +352,12 @@ def _innocent_senses(tokens: list[Token], book: PhraseBook) -> list[Token]:
 _JOKE_NOUNS = frozenset({"장난/N", "농담/N", "구라/N", "뻥/N"})
 
 
-def _negated(tokens: list[Token], idx: list[int], text: str) -> bool:
+def _negated(tokens: list[Token], idx: list[int], sentences: _Sentences) -> bool:
     first, last = idx[0], idx[-1]
     if any(i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE for i in idx):
         return True
     # a negator after the phrase counts in its own sentence only ("다 놓고 싶어요. 애만 아니면")
-    ends = _SENTENCE_END.search(text, tokens[last].end)
-    limit = ends.start() if ends else len(text)
+    limit = sentences.limit(tokens[last].end)
     after = [t.unit for t in tokens[last + 1 : last + 4] if not t.particle and t.start < limit]
     # "자해 하지 않아": a noun phrase's light verb 하다 stands between it and its negator
     light = after[:1] == ["하/V"] and tokens[last].unit.endswith("/N")
@@ -474,11 +474,30 @@ NOT_JOKING = re.compile(
 _SENTENCE_END = re.compile(r"[.!?\n]+|[ㅋㅎㅠㅜ]{2,}")
 
 
-def _sentence_span(text: str, start: int, end: int) -> set[int]:
-    """Indices of the sentences that the characters start..end of the text touch."""
-    first = len(_SENTENCE_END.findall(text, 0, start))
-    inside = len(_SENTENCE_END.findall(text, start, max(start, end - 1)))
-    return set(range(first, first + inside + 1))
+class _Sentences:
+    """Where the sentences of one message end, found once per message.
+
+    A run of end marks belongs to the sentence it ends.
+    """
+
+    def __init__(self, text: str) -> None:
+        runs = list(_SENTENCE_END.finditer(text))
+        self._starts = [m.start() for m in runs]
+        self._ends = [m.end() for m in runs]
+        self._length = len(text)
+
+    def of(self, pos: int) -> int:
+        """The sentence the character at pos is in."""
+        return bisect_right(self._ends, pos)
+
+    def span(self, start: int, end: int) -> set[int]:
+        """The sentences that the characters start..end touch."""
+        return set(range(self.of(start), self.of(max(start, end - 1)) + 1))
+
+    def limit(self, pos: int) -> int:
+        """Where the sentence that the character at pos is in stops (its end marks excluded)."""
+        k = self.of(pos)
+        return max(self._starts[k], pos) if k < len(self._starts) else self._length
 
 
 def _told_past_from(morphs: list[Morpheme]) -> list[int]:
@@ -491,7 +510,11 @@ def _told_past_from(morphs: list[Morpheme]) -> list[int]:
 
 
 def _fiction_sentences(
-    text: str, tokens: list[Token], told_past: list[int], book: PhraseBook
+    text: str,
+    sentences: _Sentences,
+    tokens: list[Token],
+    told_past: list[int],
+    book: PhraseBook,
 ) -> dict[str, set[int]]:
     """Sentences that speak of a story or a screen (a film, a webtoon, the news), of a game,
     of a sport ("게임에서 맞아 죽음"), of a fight between siblings, by kind.
@@ -518,8 +541,8 @@ def _fiction_sentences(
         return following == "아니/V"
 
     def told(token: Token) -> bool:
-        here = _sentence_span(text, token.start, token.end)
-        return any(q > token.start and _sentence_span(text, q, q + 1) & here for q in told_past)
+        here = sentences.span(token.start, token.end)
+        return any(q > token.start and sentences.of(q) in here for q in told_past)
 
     kinds = [book.fiction_kind.get(form) for form in forms]
     denied_kinds = {kind for i, kind in enumerate(kinds) if kind and denied(i)}
@@ -537,12 +560,12 @@ def _fiction_sentences(
             or told(t)
         ):
             continue
-        found[kind] |= _sentence_span(text, t.start, t.end)
+        found[kind] |= sentences.span(t.start, t.end)
     for kind, patterns in book.fiction_en.items():
         if kind in denied_kinds:
             continue
         for m in (m for rx in patterns for m in rx.finditer(text)):
-            found[kind] |= _sentence_span(text, *m.span())
+            found[kind] |= sentences.span(*m.span())
     return found
 
 
@@ -554,7 +577,8 @@ def match(
     tokens = _innocent_senses(to_tokens(morphs), book)
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
-    fiction = _fiction_sentences(text, tokens, _told_past_from(morphs), book)
+    sentences = _Sentences(text)
+    fiction = _fiction_sentences(text, sentences, tokens, _told_past_from(morphs), book)
     stories = fiction["stories"]
     played = set().union(*(fiction[kind] for kind in PLAYED_KINDS))
     # sentence -> where its first adult or weapon stands (fiction.not_sport), when some
@@ -562,7 +586,7 @@ def match(
     adult_from: dict[int, int] = {}
     adults = [t for t in tokens if t.unit.split("/")[0] in book.fiction_not_sport]
     for t in adults if played - stories else []:
-        for k in _sentence_span(text, t.start, t.end):
+        for k in sentences.span(t.start, t.end):
             adult_from.setdefault(k, t.start)
     laughing = has_laughter(text)
     joking = (
@@ -587,7 +611,7 @@ def match(
         context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:
-            in_fiction = bool(here) and bool(_sentence_span(text, start, end) & here)
+            in_fiction = bool(here) and bool(sentences.span(start, end) & here)
             return weight * (FICTION_FACTOR if in_fiction else 1.0)
 
         best, strongest, found = 0.0, 0.0, []
@@ -597,7 +621,7 @@ def match(
             idx = _find(tokens, pat, book.max_gap)
             if idx is None:
                 continue
-            if pat.negatable and _negated(tokens, idx, text):
+            if pat.negatable and _negated(tokens, idx, sentences):
                 denied = True
                 continue
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
@@ -605,7 +629,7 @@ def match(
             # "엄마가 대회 성적 보고 옷걸이로 때렸어", "아빠가 게임 끄라고 머리 때렸어": in a
             # game or a match no parent hits and nobody holds a hanger; with one of them in its
             # sentence before its end, a phrase is damped only by a story or a screen
-            not_sport = any(adult_from.get(k, end) < end for k in _sentence_span(text, start, end))
+            not_sport = any(adult_from.get(k, end) < end for k in sentences.span(start, end))
             here = stories_here if not_sport else fiction_here
             best = max(best, damped(pat.weight, start, end, here))
             found.append(text[start:end])
@@ -620,7 +644,7 @@ def match(
             for group, pats in cat.cues.items():
                 for pat in pats:
                     idx = _find(tokens, pat, book.max_gap)
-                    if idx is not None and not (pat.negatable and _negated(tokens, idx, text)):
+                    if idx is not None and not (pat.negatable and _negated(tokens, idx, sentences)):
                         present[group] = text[tokens[idx[0]].start : tokens[idx[-1]].end]
                         break
             for rule in cat.cue_rules:

@@ -8,7 +8,7 @@ from nlp import analyze
 from nlp.data import chat_share
 from nlp.normalize import morphemes, normalize_text
 from nlp.risk.examples import SPLITS, read_examples
-from nlp.risk.phrases import PhraseHits, load_phrasebook, match
+from nlp.risk.phrases import PhraseHits, _Sentences, load_phrasebook, match
 
 
 @pytest.mark.parametrize(
@@ -369,6 +369,17 @@ def test_a_negator_in_the_next_sentence_denies_nothing() -> None:
     crisis = _hits("그냥 다 놓고 싶어요. 애만 아니면 벌써 사라졌을 거예요", "parent")
     assert crisis.scores["parent_crisis"] >= 0.9
     assert _hits("다 놓고 싶은 건 아니에요", "parent").scores["parent_crisis"] == 0.0
+
+
+def test_sentence_ends_are_found_once_and_a_run_of_marks_ends_its_own_sentence() -> None:
+    text = "게임 했어.아빠가 때렸어ㅋㅋ 진짜"
+    sentences = _Sentences(text)
+    where = {w: sentences.of(text.index(w)) for w in ("게임", ".", "아빠", "ㅋㅋ", "진짜")}
+    assert where == {"게임": 0, ".": 0, "아빠": 1, "ㅋㅋ": 1, "진짜": 2}
+    assert sentences.span(0, text.index("때렸") + 1) == {0, 1}
+    assert sentences.span(text.index("아빠"), text.index("ㅋ")) == {1}
+    assert sentences.limit(text.index("때렸")) == text.index("ㅋ")
+    assert sentences.limit(text.index("진짜")) == len(text)
 
 
 def test_a_story_its_writer_denies_is_no_story() -> None:
