@@ -76,7 +76,10 @@ class RiskClassifier:
         lemma_texts = [t or "_" for t in lemmas]  # "_": a text without lemmas still counts
         try:
             lemma_vec.fit(lemma_texts)
-        except ValueError:  # no lemma in two texts (a corpus of a few messages): keep them all
+        except ValueError as error:
+            # no lemma in two texts (a corpus of a few messages): keep them all
+            if "no terms remain" not in str(error):
+                raise
             lemma_vec.set_params(min_df=1).fit(lemma_texts)
         model = cls(chars, lemma_vec, np.zeros((0, targets.shape[1])), np.zeros(targets.shape[1]))
         x = model._features(texts, lemmas)
