@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -165,6 +165,48 @@ def _analyse(text: str) -> list[Morpheme]:
     return [Morpheme(t.form, t.tag, t.lemma, t.start, t.start + t.len) for t in tokens]
 
 
+# Contexts in which Kiwi reads a lone dictionary form as the verb it is: alone, "죽다 법"
+# gives the noun 죽다, "동생 보다" the particle 보다, "엄마 막다" the adverb 막.
+_VERB_CONTEXTS = (("그가 ", ""), ("", "."), ("그리고 ", ""), ("나는 ", ""))
+_VERB_TAGS = ("VV", "VA", "VX", "XSV", "XSA")
+_COPULA_TAGS = ("VCP", "VCN")  # "끝이다", "가족 아니다" read right as they are
+
+
+def _as_verb(word: str, offset: int) -> list[Morpheme] | None:
+    """A dictionary form ("죽다") read as a verb, placed at offset, if some context does."""
+    for before, after in _VERB_CONTEXTS:
+        morphs = [m for m in _analyse(before + word + after) if m.start >= len(before)]
+        morphs = [m for m in morphs if m.end <= len(before) + len(word)]
+        if any(m.tag.startswith(_VERB_TAGS) for m in morphs):
+            shift = offset - len(before)
+            return [replace(m, start=m.start + shift, end=m.end + shift) for m in morphs]
+    return None
+
+
+def _read_phrase(text: str, surface: str, dictionary_forms: dict[int, int]) -> list[Morpheme]:
+    """Kiwi's reading of a phrase, each word written in dictionary form read as a verb.
+
+    A word that no context reads as a verb is a noun ("베란다", "바다", "밤마다") or an error
+    in the phrase file.
+    """
+    morphs = _analyse(surface)
+    for start, end in dictionary_forms.items():
+        inside = [m for m in morphs if start <= m.start < end]
+        if any(m.tag.startswith(_VERB_TAGS + _COPULA_TAGS) for m in inside):
+            continue
+        verb = _as_verb(surface[start:end], start)
+        if verb is not None:
+            morphs = sorted(
+                [m for m in morphs if not start <= m.start < end] + verb, key=lambda m: m.start
+            )
+        elif not all(m.tag.startswith(("N", "XR", "J", "XSN")) for m in inside):
+            raise PhraseFileError(
+                f"{PHRASES_FILE}: in phrase {text!r} Kiwi reads {surface[start:end]!r} neither as"
+                f" a verb nor as a noun ({' + '.join(m.form + '/' + m.tag for m in inside)})"
+            )
+    return morphs
+
+
 def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pattern]:
     """Analyse the phrase with each @group replaced by its first member, then widen.
 
@@ -178,6 +220,7 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
     # Kiwi reads the 다 of a dictionary form before another word ("데려가다 힘이") as the
     # adverb 다 ("all"); that 다 is the ending, not a word the message must contain.
     endings: set[int] = set()
+    dictionary_forms: dict[int, int] = {}  # start -> end of each word written in 다 form
     for chunk in text.split():
         if surface:
             surface += " "
@@ -195,13 +238,14 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
         else:
             if chunk.endswith("다") and len(chunk) > 1:
                 endings.add(len(surface) + len(chunk) - 1)
+                dictionary_forms[len(surface)] = len(surface) + len(chunk)
             if chunk.endswith("다") and len(chunk) > 2:
                 verbs[len(surface)] = (len(surface) + len(chunk), chunk[:-1])
             surface += chunk
     elements: list[frozenset[str]] = []
     variant: list[frozenset[str]] = []
     merged: set[int] = set()
-    for m in _analyse(surface):
+    for m in _read_phrase(text, surface, dictionary_forms):
         slot = next(((s, v) for s, v in slots.items() if s <= m.start < v[0]), None)
         if slot is not None:
             if slot[0] == m.start:

@@ -8,7 +8,14 @@ from nlp import analyze
 from nlp.data import chat_share
 from nlp.normalize import morphemes, normalize_text
 from nlp.risk.examples import SPLITS, read_examples
-from nlp.risk.phrases import PhraseHits, _Sentences, load_phrasebook, match
+from nlp.risk.phrases import (
+    PhraseFileError,
+    PhraseHits,
+    _compile,
+    _Sentences,
+    load_phrasebook,
+    match,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,6 +97,22 @@ def test_parent_urge_to_harm_child_is_flagged_for_parents() -> None:
 def test_phrase_file_compiles_every_category() -> None:
     book = load_phrasebook()
     assert all(cat.patterns or cat.english for cat in book.categories.values())
+
+
+@pytest.mark.parametrize(
+    ("phrase", "verb"),
+    # alone Kiwi reads these as a noun (죽다), a particle (보다) or an interjection (자)
+    [("죽다 법 검색", "죽/V"), ("동생 보다 학교 못 가다", "보/V"), ("자다 안 깨다", "자/V")],
+)
+def test_a_word_in_dictionary_form_is_read_as_its_verb(phrase: str, verb: str) -> None:
+    units = set().union(*_compile(phrase, {}, 0.9)[0].elements)
+    assert verb in units
+
+
+def test_nouns_ending_in_da_stay_nouns_and_a_word_read_as_neither_is_refused() -> None:
+    assert "베란다/N" in _compile("베란다 가두다", {}, 0.9)[0].elements[0]
+    with pytest.raises(PhraseFileError, match="막다"):
+        _compile("엄마 막다 다치다", {}, 0.9)
 
 
 def test_examples_file_has_a_held_out_third_with_both_kinds() -> None:
