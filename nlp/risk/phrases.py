@@ -49,6 +49,8 @@ _AUXILIARIES = _ADJACENT | _AUX_BETWEEN | {"있/V", "주/V", "두/V", "놓/V", "
 _GROUP_REF = re.compile(r"@([a-z_]+)")
 # a phrase that starts with its object ("@child를 때리다", "엄마를 때리다")
 _OBJECT_FIRST = re.compile(r"(@[a-z_]+|[^\s@]+)[을를]\s")
+# a phrase that starts with a group as its subject ("@caregiver가 때리다")
+_SUBJECT_FIRST = re.compile(r"@[a-z_]+[이가]\s")
 YIELDS_TO = {"abuse_physical": "domestic_violence"}
 _NEGATORS_AFTER = {"않/V", "못하/V", "아니/V", "말/V"}
 
@@ -117,6 +119,7 @@ class Pattern:
     weight: float
     negatable: bool
     object_first: bool = False  # "@child를 ...": the first element must not be the subject
+    subject_first: bool = False  # "@caregiver가 ...": the first element must not be the object
 
 
 @dataclass
@@ -139,10 +142,12 @@ class PhraseBook:
     categories: dict[str, CategoryPhrases]
     max_gap: int
     # Fiction words by kind (FICTION_KINDS): a Korean word's kind, each kind's English
-    # patterns, and the kinds that damp each category.
+    # patterns, the kinds that damp each category's phrases, and those of them that damp
+    # its learned score too (not a story for abuse_emotional: "내가 그린 웹툰을 비웃었어").
     fiction_kind: dict[str, str]
     fiction_en: dict[str, list[re.Pattern[str]]]
     fiction_kinds_of: dict[str, tuple[str, ...]]
+    fiction_learned_kinds_of: dict[str, tuple[str, ...]]
     joking: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -269,17 +274,23 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
         raise PhraseFileError(f"{PHRASES_FILE}: phrase {text!r} has no content morphemes")
     units = set().union(*elements)
     negatable = not (units & (_NEGATORS_BEFORE | _NEGATORS_AFTER | {"없/V"}))
-    object_first = bool(_OBJECT_FIRST.match(text))
-    out = [Pattern(text, tuple(elements), weight, negatable, object_first)]
+    roles = {
+        "object_first": bool(_OBJECT_FIRST.match(text)),
+        "subject_first": bool(_SUBJECT_FIRST.match(text)),
+    }
+    out = [Pattern(text, tuple(elements), weight, negatable, **roles)]
     if variant != elements:
-        out.append(Pattern(text, tuple(variant), weight, negatable, object_first))
+        out.append(Pattern(text, tuple(variant), weight, negatable, **roles))
     return out
 
 
 def _either_class(unit: str) -> frozenset[str]:
-    """A noun or adverb unit also as the other class: Kiwi reads 혼자 as either by context."""
+    """A noun or adverb unit also as the other class: Kiwi reads 혼자 as either by context.
+
+    Not the negators: "안 아프게" is not "차 안인데 ... 아파".
+    """
     form, _, cls = unit.rpartition("/")
-    if cls in ("N", "M"):
+    if cls in ("N", "M") and unit not in _NEGATORS_BEFORE:
         return frozenset([unit, f"{form}/{'M' if cls == 'N' else 'N'}"])
     return frozenset([unit])
 
@@ -352,6 +363,14 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         fiction_kind=fiction_kind,
         fiction_en={k: [re.compile(p) for p in spec.get("en", [])] for k, spec in kinds.items()},
         fiction_kinds_of={
+            name: tuple(
+                k
+                for k, spec in kinds.items()
+                if name in spec.get("categories", []) + spec.get("phrase_categories", [])
+            )
+            for name in cats
+        },
+        fiction_learned_kinds_of={
             name: tuple(k for k, spec in kinds.items() if name in spec.get("categories", []))
             for name in cats
         },
@@ -444,11 +463,19 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
             (start + 1 < len(tokens) and tokens[start + 1].unit == "J:가")
             # "둘째가 첫째 머리를 때려서": another child is the one who hits
             or any(
-                (tokens[k].unit in els[0] or tokens[k].unit.endswith("애/N"))  # 큰애, 작은애
+                # 큰애, 작은애; "유치원생 아이가 손으로 엄마를 때리는데"
+                (
+                    tokens[k].unit in els[0]
+                    or tokens[k].unit.endswith("애/N")
+                    or tokens[k].unit == "아이/N"
+                )
                 and tokens[k + 1].unit == "J:가"
                 for k in range(max(0, start - 4), start - 1)
             )
         ):
+            continue
+        # "애가 자꾸 형을 때려서": the 형 there is the one who is hit
+        if pattern.subject_first and start + 1 < len(tokens) and tokens[start + 1].unit == "J:을":
             continue
         idx, pos, ok = [start], start, True
         for el in els[1:]:
@@ -652,7 +679,8 @@ def match(
         damping = book.fiction_kinds_of[name]
         stories_here = stories if "stories" in damping else set()
         fiction_here = set().union(*(fiction[kind] for kind in damping))
-        context[name] = factor * (FICTION_FACTOR if fiction_here else 1.0)
+        learned_fiction = any(fiction[kind] for kind in book.fiction_learned_kinds_of[name])
+        context[name] = factor * (FICTION_FACTOR if learned_fiction else 1.0)
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:
             in_fiction = bool(here) and bool(sentences.span(start, end) & here)

@@ -454,3 +454,42 @@ def test_a_child_telling_the_bot_it_has_no_one_else_is_no_parents_words() -> Non
     for text in ("너 말고 얘기할 사람이 없어", "너 오늘 시간 없어?"):
         assert _hits(text).scores["abuse_emotional"] == 0.0
     assert _hits("엄마가 너만 없었으면 행복했을 거래").scores["abuse_emotional"] >= 0.9
+
+
+def test_a_caregiver_word_as_the_object_is_not_the_one_who_hits() -> None:
+    sibling = _hits("애가 자꾸 형을 때려서 오늘은 스마트폰 압수했어요", "parent")
+    assert sibling.scores["abuse_physical"] < 0.5
+    assert _hits("형이 자꾸 나를 때려").scores["abuse_physical"] >= 0.9
+
+
+def test_a_child_who_hits_a_parent_is_no_domestic_violence() -> None:
+    toddler = _hits("유치원생 아이가 손으로 엄마를 때리는데 어떻게 가르치죠", "parent")
+    assert toddler.scores["domestic_violence"] < 0.5
+    assert _hits("아빠가 엄마를 때렸어").scores["domestic_violence"] >= 0.9
+
+
+def test_the_negator_an_is_not_the_noun_an_inside() -> None:
+    assert _hits("차 안인데 6시간째 엉덩이 아파 죽겠다").scores["self_harm"] < 0.5
+    assert _hits("안 아프게 죽는 법 알아?").scores["self_harm"] >= 0.9
+
+
+def test_a_drama_line_damps_an_emotional_abuse_phrase_but_not_the_learned_model() -> None:
+    drama = _hits("드라마에서 '너 같은 건 태어나지 말았어야 해' 대사 나오는데 소름")
+    assert drama.scores["abuse_emotional"] < 0.5
+    assert _hits("엄마가 너 같은 건 태어나지 말았어야 했대").scores["abuse_emotional"] >= 0.9
+    mocked = _hits("아빠가 내가 그린 웹툰을 가족 앞에서 비웃었어")
+    assert mocked.context["abuse_emotional"] == 1.0
+    assert mocked.context["abuse_physical"] < 1.0
+
+
+def test_a_sibling_told_on_and_punished_by_a_parent_is_a_fight() -> None:
+    told = "오빠가 나 꼬집어서 팔에 멍듦 엄마한테 일렀더니 오빠 용돈 깎임"
+    assert _hits(told).scores["abuse_physical"] < 0.5
+    assert _hits("오빠가 나 꼬집어서 팔에 멍듦").scores["abuse_physical"] >= 0.9
+
+
+def test_becoming_a_star_is_a_wish_to_die_for_oneself_only() -> None:
+    assert (
+        _hits("나 별이 되고 싶어. 별이 되면 엄마아빠가 안 싸울 것 같아").scores["self_harm"] >= 0.7
+    )
+    assert _hits("우리 강아지가 하늘나라 갔어. 엄마가 별이 됐대").scores["self_harm"] < 0.5
