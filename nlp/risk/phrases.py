@@ -403,13 +403,24 @@ def _innocent_senses(tokens: list[Token], book: PhraseBook) -> list[Token]:
     for i, tok in enumerate(tokens):
         if tok.unit not in book.idioms and tok.unit not in book.idioms_before:
             continue
-        previous = [t.unit for t in tokens[max(0, i - 3) : i] if not t.particle][-1:]
+        before = book.idioms.get(tok.unit, frozenset())
         following = [t.unit for t in tokens[i + 1 : i + 4] if not t.particle][:1]
-        if (previous and previous[0] in book.idioms.get(tok.unit, ())) or (
+        if _idiom_before(tokens[max(0, i - 3) : i], before) or (
             following and following[0] in book.idioms_before.get(tok.unit, ())
         ):
             out[i] = Token(tok.unit + ":idiom", tok.particle, tok.start, tok.end)
     return out
+
+
+def _idiom_before(previous: list[Token], nouns: frozenset[str]) -> bool:
+    """Whether the last word before, particles and adverbs aside, is one of nouns ("배를 꾹꾹
+    누르고", "주사 세게 맞았어"); an adverb may itself be the word ("빡치다": 빡/M)."""
+    for t in reversed(previous):
+        if t.unit in nouns:
+            return True
+        if not (t.particle or t.unit.endswith("/M")):
+            return False
+    return False
 
 
 _JOKE_NOUNS = frozenset({"장난/N", "농담/N", "구라/N", "뻥/N"})
@@ -513,9 +524,20 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
                 break
             idx.append(nxt)
             pos = nxt
-        if ok:
+        if ok and not (pattern.subject_first and _other_subject(tokens, start, idx[-1])):
             return idx
     return None
+
+
+def _other_subject(tokens: list[Token], first: int, last: int) -> bool:
+    """Whether a word between first and last, and not the word at first, is marked as the
+    subject: "할머니 집 강아지가 나 물었어" (the dog bit), not "아빠가 술 먹고 때렸어"."""
+    after = first + 1
+    while after < len(tokens) and tokens[after].unit.endswith("/X"):  # 선생 + 님
+        after += 1
+    if after < len(tokens) and tokens[after].unit == "J:가":
+        return False
+    return any(tokens[k + 1].unit == "J:가" for k in range(after, last - 1))
 
 
 @dataclass(frozen=True)

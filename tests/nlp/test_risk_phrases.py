@@ -493,3 +493,27 @@ def test_becoming_a_star_is_a_wish_to_die_for_oneself_only() -> None:
         _hits("나 별이 되고 싶어. 별이 되면 엄마아빠가 안 싸울 것 같아").scores["self_harm"] >= 0.7
     )
     assert _hits("우리 강아지가 하늘나라 갔어. 엄마가 별이 됐대").scores["self_harm"] < 0.5
+
+
+def test_an_idiom_holds_across_adverbs_and_an_adverb_can_be_its_word() -> None:
+    doctor = _hits("엄마랑 병원 가써 의사 선생님이 배 꾹꾹 누르고 청진기 대써")
+    assert doctor.scores["abuse_physical"] < 0.5
+    assert _hits("언니가 내 다이어리 몰래 읽어서 빡침").scores["abuse_physical"] < 0.5
+    assert _hits("엄마가 나를 세게 쳤어").scores["abuse_physical"] >= 0.9
+
+
+def test_another_subject_before_the_verb_is_the_one_who_hits() -> None:
+    assert _hits("할머니 집 강아지가 나 물어써 병원 가써").scores["abuse_physical"] < 0.5
+    assert _hits("선생님이 태권도장에서 나 발로 차써").scores["abuse_physical"] >= 0.9
+
+
+def test_someone_elses_self_harm_is_not_the_writers() -> None:
+    assert _hits("우리 반 애가 자해했다는 소문 돌아서 상담쌤이 얘기함").scores["self_harm"] < 0.5
+    assert _hits("나 또 자해했어").scores["self_harm"] >= 0.9
+
+
+def test_phrases_whose_particle_carried_the_meaning_are_written_whole() -> None:
+    bedwetting = _hits("밤에 이불에 실수를 해요. 동생 태어나고 나서부터요", "parent")
+    assert bedwetting.scores["abuse_emotional"] < 0.5
+    assert _hits("엄마가 넌 실수로 태어난 애래").scores["abuse_emotional"] >= 0.9
+    assert _hits("쌤이 성폭력 예방 영상 틀어줬는데 분위기 싸해짐").scores["abuse_sexual"] < 0.5
