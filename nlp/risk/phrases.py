@@ -423,7 +423,10 @@ def _idiom_before(previous: list[Token], nouns: frozenset[str]) -> bool:
     return False
 
 
-_JOKE_NOUNS = frozenset({"장난/N", "농담/N", "구라/N", "뻥/N"})
+# What may stand between a phrase and the 아니다 that denies it: "때린 거 아니야", "죽고 싶은 건
+# 진짜 아님"; another noun is what 아니다 denies ("죽고 싶어 장난 아님", "죽고 싶다 (시험 때문
+# 아님)").
+_BEFORE_DENIAL = frozenset({"거/N", "것/N"})
 
 
 def _negated(tokens: list[Token], idx: list[int], sentences: _Sentences) -> bool:
@@ -436,13 +439,12 @@ def _negated(tokens: list[Token], idx: list[int], sentences: _Sentences) -> bool
     # "자해 하지 않아": a noun phrase's light verb 하다 stands between it and its negator
     light = after[:1] == ["하/V"] and tokens[last].unit.endswith("/N")
     for k, u in enumerate(after):
-        # "죽고 싶어 장난 아님": the 아니 denies the joke, not the phrase. 않다, 못하다 and
-        # 말다 follow their verb (or its light verb) directly ("때리지 마"), so "때렸어 발바닥
-        # 마니" (많이, which Kiwi reads as 말다) denies nothing
-        if (
-            u in _NEGATORS_AFTER
-            and (k == 0 or after[k - 1] not in _JOKE_NOUNS)
-            and (u == "아니/V" or k == 0 or (k == 1 and light))
+        # 않다, 못하다 and 말다 follow their verb (or its light verb) directly ("때리지 마"),
+        # so "때렸어 발바닥 마니" (많이, which Kiwi reads as 말다) denies nothing
+        if u in _NEGATORS_AFTER and (
+            k == 0
+            or (k == 1 and light)
+            or (u == "아니/V" and all(a in _BEFORE_DENIAL or a.endswith("/M") for a in after[:k]))
         ):
             return True
         # "손 넣었어 하지 말랬는데", "만졌어 간지러운 거 아니야": a negator after another
@@ -555,7 +557,7 @@ class PhraseHits:
 # "장난 아님", "not joking": the joking word says the opposite.
 NOT_JOKING = re.compile(
     r"(장난|농담|구라|뻥)\s*(이\s*)?(아니|아님|아냐|아닌)"
-    r"|\bnot (joking|kidding|jk|a joke)\b|\bno joke\b"
+    r"|\bnot (even )?(joking|kidding|jk|a joke)\b|\bno joke\b"
     # the other person calls it a joke ("장난이래"), or the writer says it is not funny
     r"|(장난|농담)(이래|이라고|이라는데|이라면서|이란다)|안\s?웃|\bnot funny\b"
     r"|\b(says|said|thinks|claims) (he|she|they|it)('s| is| was|'re| are) (just )?"

@@ -517,3 +517,16 @@ def test_phrases_whose_particle_carried_the_meaning_are_written_whole() -> None:
     assert bedwetting.scores["abuse_emotional"] < 0.5
     assert _hits("엄마가 넌 실수로 태어난 애래").scores["abuse_emotional"] >= 0.9
     assert _hits("쌤이 성폭력 예방 영상 틀어줬는데 분위기 싸해짐").scores["abuse_sexual"] < 0.5
+
+
+def test_a_denial_after_another_noun_denies_that_noun() -> None:
+    assert _hits("걍 영원히 자고 싶다 (시험 때문 아님)").scores["self_harm"] >= 0.9
+    assert (
+        _hits("아빠 친구가 병원 놀이라며 옷 올리래 진짜 의사 아닌데").scores["abuse_sexual"] >= 0.7
+    )
+    assert _hits("죽고 싶은 거 아니야").scores["self_harm"] == 0.0
+
+
+def test_not_even_joking_is_not_a_joke() -> None:
+    assert _hits("honestly i want to disappear, not even joking").context["self_harm"] == 1.0
+    assert _hits("honestly i want to disappear, just joking").context["self_harm"] < 1.0
