@@ -533,13 +533,25 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
 
 def _other_subject(tokens: list[Token], first: int, last: int) -> bool:
     """Whether a word between first and last, and not the word at first, is marked as the
-    subject: "할머니 집 강아지가 나 물었어" (the dog bit), not "아빠가 술 먹고 때렸어"."""
+    subject ("할머니 집 강아지가 나 물었어": the dog bit; not "아빠가 술 먹고 때렸어"), or the
+    writer is, with no verb of their own before last ("아빠가 혼냈어 내가 동생 때려서"; not
+    "아빠가 내가 말대꾸했다고 때렸어")."""
+    if any(
+        tokens[k].unit in _FIRST_PERSON
+        and tokens[k + 1].unit == "J:가"
+        and not any(t.unit.endswith("/V") for t in tokens[k + 2 : last])
+        for k in range(first + 1, last - 1)
+    ):
+        return True
     after = first + 1
     while after < len(tokens) and tokens[after].unit.endswith("/X"):  # 선생 + 님
         after += 1
     if after < len(tokens) and tokens[after].unit == "J:가":
         return False
     return any(tokens[k + 1].unit == "J:가" for k in range(after, last - 1))
+
+
+_FIRST_PERSON = frozenset({"나/N", "저/N"})
 
 
 @dataclass(frozen=True)

@@ -530,3 +530,16 @@ def test_a_denial_after_another_noun_denies_that_noun() -> None:
 def test_not_even_joking_is_not_a_joke() -> None:
     assert _hits("honestly i want to disappear, not even joking").context["self_harm"] == 1.0
     assert _hits("honestly i want to disappear, just joking").context["self_harm"] < 1.0
+
+
+def test_a_parent_telling_siblings_fight_is_no_urge_to_harm() -> None:
+    fight = "큰애가 작은애를 꼬집어서 둘 다 혼냈어요. 형제 싸움 언제 끝나나요"
+    assert _hits(fight, "parent").scores["harm_to_child_urge"] < 0.5
+    assert _hits("화가 나서 큰애를 꼬집었어요", "parent").scores["harm_to_child_urge"] >= 0.9
+
+
+def test_the_writer_as_the_subject_of_the_blow_is_not_hit() -> None:
+    assert (
+        _hits("엄마가 야단쳐서 울었는데 내가 동생 밀어서 그런거임").scores["abuse_physical"] < 0.5
+    )
+    assert _hits("엄마가 내가 늦게 왔다고 때렸어").scores["abuse_physical"] >= 0.9
