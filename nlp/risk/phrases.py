@@ -531,6 +531,9 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
     return None
 
 
+_FIRST_PERSON = frozenset({"나/N", "저/N"})
+
+
 def _other_subject(tokens: list[Token], first: int, last: int) -> bool:
     """Whether a word between first and last, and not the word at first, is marked as the
     subject ("할머니 집 강아지가 나 물었어": the dog bit; not "아빠가 술 먹고 때렸어"), or the
@@ -549,9 +552,6 @@ def _other_subject(tokens: list[Token], first: int, last: int) -> bool:
     if after < len(tokens) and tokens[after].unit == "J:가":
         return False
     return any(tokens[k + 1].unit == "J:가" for k in range(after, last - 1))
-
-
-_FIRST_PERSON = frozenset({"나/N", "저/N"})
 
 
 @dataclass(frozen=True)
