@@ -221,10 +221,6 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
     """
     surface = ""
     slots: dict[int, tuple[int, frozenset[str]]] = {}  # start -> (end, units)
-    verbs: dict[int, tuple[int, str]] = {}  # start -> (end, stem) of words ending in 다
-    # Kiwi reads the 다 of a dictionary form before another word ("데려가다 힘이") as the
-    # adverb 다 ("all"); that 다 is the ending, not a word the message must contain.
-    endings: set[int] = set()
     dictionary_forms: dict[int, int] = {}  # start -> end of each word written in 다 form
     for chunk in text.split():
         if surface:
@@ -242,11 +238,13 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
             surface += placeholder + rest
         else:
             if chunk.endswith("다") and len(chunk) > 1:
-                endings.add(len(surface) + len(chunk) - 1)
                 dictionary_forms[len(surface)] = len(surface) + len(chunk)
-            if chunk.endswith("다") and len(chunk) > 2:
-                verbs[len(surface)] = (len(surface) + len(chunk), chunk[:-1])
             surface += chunk
+    # Kiwi reads the 다 of a dictionary form before another word ("데려가다 힘이") as the
+    # adverb 다 ("all"); that 다 is the ending, not a word the message must contain.
+    endings = {end - 1 for end in dictionary_forms.values()}
+    # start -> (end, stem) of the verbs among them ("들어오다": 들어오)
+    verbs = {s: (e, surface[s : e - 1]) for s, e in dictionary_forms.items() if e - s > 2}
     elements: list[frozenset[str]] = []
     variant: list[frozenset[str]] = []
     merged: set[int] = set()
@@ -469,26 +467,7 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
     """Indices of the first ordered match within the gap limit, else None."""
     els = pattern.elements
     for start, tok in enumerate(tokens):
-        if tok.unit not in els[0]:
-            continue
-        # "아이가 때리는 친구" is not "아이를 때렸어"
-        if pattern.object_first and (
-            (start + 1 < len(tokens) and tokens[start + 1].unit == "J:가")
-            # "둘째가 첫째 머리를 때려서": another child is the one who hits
-            or any(
-                # 큰애, 작은애; "유치원생 아이가 손으로 엄마를 때리는데"
-                (
-                    tokens[k].unit in els[0]
-                    or tokens[k].unit.endswith("애/N")
-                    or tokens[k].unit == "아이/N"
-                )
-                and tokens[k + 1].unit == "J:가"
-                for k in range(max(0, start - 4), start - 1)
-            )
-        ):
-            continue
-        # "애가 자꾸 형을 때려서": the 형 there is the one who is hit
-        if pattern.subject_first and start + 1 < len(tokens) and tokens[start + 1].unit == "J:을":
+        if tok.unit not in els[0] or _first_in_other_role(tokens, pattern, start):
             continue
         idx, pos, ok = [start], start, True
         for el in els[1:]:
@@ -531,6 +510,29 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
     return None
 
 
+def _marked(tokens: list[Token], k: int, particle: str) -> bool:
+    """Whether the word at k is followed by the particle ("J:가", "J:을")."""
+    return k + 1 < len(tokens) and tokens[k + 1].unit == particle
+
+
+def _first_in_other_role(tokens: list[Token], pattern: Pattern, start: int) -> bool:
+    """Whether the phrase's first word, at start, plays the other role than the phrase gives
+    it: "아이가 때리는 친구" is not "아이를 때렸어", "애가 자꾸 형을 때려서" not "형이 때렸어"."""
+    if pattern.object_first:
+        # "둘째가 첫째 머리를 때려서", "유치원생 아이가 손으로 엄마를 때리는데": another child
+        # (큰애, 작은애, 아이) is the one who hits
+        return _marked(tokens, start, "J:가") or any(
+            (
+                tokens[k].unit in pattern.elements[0]
+                or tokens[k].unit.endswith("애/N")
+                or tokens[k].unit == "아이/N"
+            )
+            and _marked(tokens, k, "J:가")
+            for k in range(max(0, start - 4), start - 1)
+        )
+    return pattern.subject_first and _marked(tokens, start, "J:을")
+
+
 _FIRST_PERSON = frozenset({"나/N", "저/N"})
 
 
@@ -541,17 +543,17 @@ def _other_subject(tokens: list[Token], first: int, last: int) -> bool:
     "아빠가 내가 말대꾸했다고 때렸어")."""
     if any(
         tokens[k].unit in _FIRST_PERSON
-        and tokens[k + 1].unit == "J:가"
+        and _marked(tokens, k, "J:가")
         and not any(t.unit.endswith("/V") for t in tokens[k + 2 : last])
         for k in range(first + 1, last - 1)
     ):
         return True
-    after = first + 1
-    while after < len(tokens) and tokens[after].unit.endswith("/X"):  # 선생 + 님
-        after += 1
-    if after < len(tokens) and tokens[after].unit == "J:가":
+    word_end = first  # 선생 + 님
+    while word_end + 1 < len(tokens) and tokens[word_end + 1].unit.endswith("/X"):
+        word_end += 1
+    if _marked(tokens, word_end, "J:가"):
         return False
-    return any(tokens[k + 1].unit == "J:가" for k in range(after, last - 1))
+    return any(_marked(tokens, k, "J:가") for k in range(word_end + 1, last - 1))
 
 
 @dataclass(frozen=True)
