@@ -120,6 +120,9 @@ class Pattern:
     negatable: bool
     object_first: bool = False  # "@child를 ...": the first element must not be the subject
     subject_first: bool = False  # "@caregiver가 ...": the first element must not be the object
+    # for an object-first phrase, the units (the @other_child group's) that say another child
+    # is the one who acts when marked as the subject just before it
+    rivals: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -272,14 +275,13 @@ def _compile(text: str, groups: dict[str, list[str]], weight: float) -> list[Pat
         raise PhraseFileError(f"{PHRASES_FILE}: phrase {text!r} has no content morphemes")
     units = set().union(*elements)
     negatable = not (units & (_NEGATORS_BEFORE | _NEGATORS_AFTER | {"없/V"}))
-    roles = {
-        "object_first": bool(_OBJECT_FIRST.match(text)),
-        "subject_first": bool(_SUBJECT_FIRST.match(text)),
-    }
-    out = [Pattern(text, tuple(elements), weight, negatable, **roles)]
-    if variant != elements:
-        out.append(Pattern(text, tuple(variant), weight, negatable, **roles))
-    return out
+    object_first = bool(_OBJECT_FIRST.match(text))
+    rivals = _group_units(tuple(groups.get("other_child", []))) if object_first else frozenset()
+    subject_first = bool(_SUBJECT_FIRST.match(text))
+    return [
+        Pattern(text, tuple(els), weight, negatable, object_first, subject_first, rivals)
+        for els in ([elements, variant] if variant != elements else [elements])
+    ]
 
 
 def _either_class(unit: str) -> frozenset[str]:
@@ -314,6 +316,9 @@ def _group_units(members: tuple[str, ...]) -> frozenset[str]:
         single = [r for r in readings if len(r) == 1]
         units = single[0] if single else readings[0]
         out.add(units[-1] if units else member)
+        if not single and " " not in member:
+            # "작은애" alone is 작 + 은 + 애, in a message often one noun
+            out.add(f"{member}/N")
     return frozenset(out)
 
 
@@ -522,11 +527,7 @@ def _first_in_other_role(tokens: list[Token], pattern: Pattern, start: int) -> b
         # "둘째가 첫째 머리를 때려서", "유치원생 아이가 손으로 엄마를 때리는데": another child
         # (큰애, 작은애, 아이) is the one who hits
         return _marked(tokens, start, "J:가") or any(
-            (
-                tokens[k].unit in pattern.elements[0]
-                or tokens[k].unit.endswith("애/N")
-                or tokens[k].unit == "아이/N"
-            )
+            (tokens[k].unit in pattern.elements[0] or tokens[k].unit in pattern.rivals)
             and _marked(tokens, k, "J:가")
             for k in range(max(0, start - 4), start - 1)
         )

@@ -465,6 +465,9 @@ def test_a_caregiver_word_as_the_object_is_not_the_one_who_hits() -> None:
 def test_a_child_who_hits_a_parent_is_no_domestic_violence() -> None:
     toddler = _hits("유치원생 아이가 손으로 엄마를 때리는데 어떻게 가르치죠", "parent")
     assert toddler.scores["domestic_violence"] < 0.5
+    # 작은애 is one noun in a message, 작 + 은 + 애 when the group member is read alone
+    younger = _hits("작은애가 요즘 엄마를 때려요 어떻게 해야 할까요", "parent")
+    assert younger.scores["domestic_violence"] < 0.5
     assert _hits("아빠가 엄마를 때렸어").scores["domestic_violence"] >= 0.9
 
 
