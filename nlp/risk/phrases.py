@@ -526,12 +526,18 @@ def _first_in_other_role(tokens: list[Token], pattern: Pattern, start: int) -> b
     if pattern.object_first:
         # "둘째가 첫째 머리를 때려서", "유치원생 아이가 손으로 엄마를 때리는데": another child
         # (큰애, 작은애, 아이) is the one who hits
-        return _marked(tokens, start, "J:가") or any(
-            (tokens[k].unit in pattern.elements[0] or tokens[k].unit in pattern.rivals)
-            and _marked(tokens, k, "J:가")
-            for k in range(max(0, start - 4), start - 1)
+        return (
+            _marked(tokens, start, "J:가")
+            or _marked(tokens, start, "J:에게")
+            or any(
+                (tokens[k].unit in pattern.elements[0] or tokens[k].unit in pattern.rivals)
+                and _marked(tokens, k, "J:가")
+                for k in range(max(0, start - 4), start - 1)
+            )
         )
-    return pattern.subject_first and _marked(tokens, start, "J:을")
+    return pattern.subject_first and (
+        _marked(tokens, start, "J:을") or _marked(tokens, start, "J:에게")
+    )
 
 
 _FIRST_PERSON = frozenset({"나/N", "저/N"})

@@ -460,6 +460,10 @@ def test_a_caregiver_word_as_the_object_is_not_the_one_who_hits() -> None:
     sibling = _hits("애가 자꾸 형을 때려서 오늘은 스마트폰 압수했어요", "parent")
     assert sibling.scores["abuse_physical"] < 0.5
     assert _hits("형이 자꾸 나를 때려").scores["abuse_physical"] >= 0.9
+    # with 한테 the caregiver is the one told or scolded by, neither the hitter nor the hit
+    scolded = _hits("오늘 엄마한테 혼났어 동생 밀어서. 생각하는 의자에 5분 앉아있었어")
+    assert max(scolded.scores["abuse_physical"], scolded.scores["domestic_violence"]) < 0.5
+    assert _hits("엄마가 오늘 또 나를 밀었어").scores["abuse_physical"] >= 0.9
 
 
 def test_a_child_who_hits_a_parent_is_no_domestic_violence() -> None:
