@@ -98,6 +98,7 @@ class Token:
     particle: bool
     start: int
     end: int
+    auxiliary: bool = False  # Kiwi's VX: "죽어 보고 싶어", not "할머니 보고 싶어"
 
 
 def to_tokens(morphs: list[Morpheme]) -> list[Token]:
@@ -106,7 +107,8 @@ def to_tokens(morphs: list[Morpheme]) -> list[Token]:
     for m in morphs:
         unit = _unit(m)
         if unit is not None:
-            out.append(Token(unit, unit.startswith("J:"), m.start, m.end))
+            auxiliary = m.tag.startswith("VX")
+            out.append(Token(unit, unit.startswith("J:"), m.start, m.end, auxiliary))
     return out
 
 
@@ -411,7 +413,7 @@ def _innocent_senses(tokens: list[Token], book: PhraseBook) -> list[Token]:
         if _idiom_before(tokens[max(0, i - 3) : i], before) or (
             following and following[0] in book.idioms_before.get(tok.unit, ())
         ):
-            out[i] = Token(tok.unit + ":idiom", tok.particle, tok.start, tok.end)
+            out[i] = Token(tok.unit + ":idiom", tok.particle, tok.start, tok.end, tok.auxiliary)
     return out
 
 
@@ -461,9 +463,12 @@ def _negated(tokens: list[Token], idx: list[int], sentences: _Sentences) -> bool
 def _next_word_in(
     tokens: list[Token], pos: int, units: frozenset[str], skipped: frozenset[str]
 ) -> bool:
-    """Whether the first token after pos, particles and `skipped` units aside, is in units."""
+    """Whether the first token after pos, particles and `skipped` auxiliary verbs aside, is in
+    units."""
     k = pos + 1
-    while k < len(tokens) and (tokens[k].particle or tokens[k].unit in skipped):
+    while k < len(tokens) and (
+        tokens[k].particle or (tokens[k].auxiliary and tokens[k].unit in skipped)
+    ):
         k += 1
     return k < len(tokens) and tokens[k].unit in units
 

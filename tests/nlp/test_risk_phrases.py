@@ -550,3 +550,10 @@ def test_the_writer_as_the_subject_of_the_blow_is_not_hit() -> None:
         _hits("엄마가 야단쳐서 울었는데 내가 동생 밀어서 그런거임").scores["abuse_physical"] < 0.5
     )
     assert _hits("엄마가 내가 늦게 왔다고 때렸어").scores["abuse_physical"] >= 0.9
+
+
+def test_only_an_auxiliary_bo_stands_between_a_verb_and_sipda() -> None:
+    # 보고 싶다 after a finished clause is missing someone, not "trying to"
+    pet = _hits("우리 강아지가 무지개다리 건넜어요 엄마가 별이 됐대요 보고싶어요")
+    assert pet.scores["self_harm"] < 0.5
+    assert _hits("한번 죽어 보고 싶어").scores["self_harm"] >= 0.9
