@@ -622,11 +622,12 @@ class _Sentences:
 
 
 def _told_past_from(morphs: list[Morpheme]) -> list[int]:
-    """Where each past event told as a quote starts its ending ("맞았다고", "게임했다고")."""
+    """Where each past event told as a quote starts its ending ("맞았다고", "게임했다고"; not
+    the 겠 of a guess or a wish: "차라리 죽는 게 낫겠다고")."""
     return [
         m.start
         for prev, m in pairwise(morphs)
-        if m.form == "다고" and m.tag == "EC" and prev.tag == "EP"
+        if m.form == "다고" and m.tag == "EC" and prev.tag == "EP" and prev.form[0] not in "겠겄"
     ]
 
 

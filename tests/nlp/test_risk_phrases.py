@@ -557,3 +557,10 @@ def test_only_an_auxiliary_bo_stands_between_a_verb_and_sipda() -> None:
     pet = _hits("우리 강아지가 무지개다리 건넜어요 엄마가 별이 됐대요 보고싶어요")
     assert pet.scores["self_harm"] < 0.5
     assert _hits("한번 죽어 보고 싶어").scores["self_harm"] >= 0.9
+
+
+def test_a_guess_told_as_a_quote_in_a_drama_stays_the_drama() -> None:
+    # 낫겠다고 is no past event told as a quote (those lift a story word: "맞았다고 할 거야")
+    drama = _hits("드라마에서 여주가 차라리 죽는 게 낫겠다고 우는데 배우 연기 미쳤음 ㅠ")
+    assert drama.scores["self_harm"] < 0.5
+    assert _hits("요즘 차라리 죽는 게 낫겠다고 생각해").scores["self_harm"] >= 0.9
