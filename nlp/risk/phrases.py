@@ -473,8 +473,14 @@ def _next_word_in(
     return k < len(tokens) and tokens[k].unit in units
 
 
-def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | None:
-    """Indices of the first ordered match within the gap limit, else None."""
+def _find(
+    tokens: list[Token], pattern: Pattern, max_gap: int, sentences: _Sentences | None = None
+) -> list[int] | None:
+    """Indices of the first ordered match within the gap limit, else None.
+
+    With the message's sentences, a match of two words must lie in one sentence ("엄마가
+    소독하고 밴드 붙여줌. 피 많이 나서" is not "엄마 피"); longer phrases say enough to span two.
+    """
     els = pattern.elements
     for start, tok in enumerate(tokens):
         if tok.unit not in els[0] or _first_in_other_role(tokens, pattern, start):
@@ -515,8 +521,15 @@ def _find(tokens: list[Token], pattern: Pattern, max_gap: int) -> list[int] | No
                 break
             idx.append(nxt)
             pos = nxt
-        if ok and not (pattern.subject_first and _other_subject(tokens, start, idx[-1])):
-            return idx
+        if not ok or (pattern.subject_first and _other_subject(tokens, start, idx[-1])):
+            continue
+        if (
+            sentences is not None
+            and sum(not tokens[i].particle for i in idx) == 2
+            and len(sentences.span(tokens[start].start, tokens[idx[-1]].end)) > 1
+        ):
+            continue
+        return idx
     return None
 
 
@@ -741,7 +754,7 @@ def match(
         candidates = {id(p): p for u in units for p in cat.by_first.get(u, [])}
         denied = False
         for pat in candidates.values():
-            idx = _find(tokens, pat, book.max_gap)
+            idx = _find(tokens, pat, book.max_gap, sentences)
             if idx is None:
                 continue
             if pat.negatable and _negated(tokens, idx, sentences):

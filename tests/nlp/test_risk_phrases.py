@@ -564,3 +564,11 @@ def test_a_guess_told_as_a_quote_in_a_drama_stays_the_drama() -> None:
     drama = _hits("드라마에서 여주가 차라리 죽는 게 낫겠다고 우는데 배우 연기 미쳤음 ㅠ")
     assert drama.scores["self_harm"] < 0.5
     assert _hits("요즘 차라리 죽는 게 낫겠다고 생각해").scores["self_harm"] >= 0.9
+
+
+def test_a_two_word_phrase_lies_in_one_sentence() -> None:
+    scraped = _hits(
+        "자전거 타다 넘어져서 무릎 까짐 ㅠ 엄마가 소독하고 밴드 붙여줌. 피 많이 나서 깜놀"
+    )
+    assert scraped.scores["domestic_violence"] < 0.5
+    assert _hits("어젯밤에 엄마 피 많이 났어").scores["domestic_violence"] >= 0.9
