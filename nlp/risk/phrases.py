@@ -473,6 +473,9 @@ def _next_word_in(
     return k < len(tokens) and tokens[k].unit in units
 
 
+_COPULA = "이/V"  # "학대라고 하다" says two words: 학대 (이)라고 하다
+
+
 def _find(
     tokens: list[Token], pattern: Pattern, max_gap: int, sentences: _Sentences | None = None
 ) -> list[int] | None:
@@ -525,7 +528,7 @@ def _find(
             continue
         if (
             sentences is not None
-            and sum(not tokens[i].particle for i in idx) == 2
+            and sum(not tokens[i].particle and tokens[i].unit != _COPULA for i in idx) == 2
             and len(sentences.span(tokens[start].start, tokens[idx[-1]].end)) > 1
         ):
             continue

@@ -572,3 +572,11 @@ def test_a_two_word_phrase_lies_in_one_sentence() -> None:
     )
     assert scraped.scores["domestic_violence"] < 0.5
     assert _hits("어젯밤에 엄마 피 많이 났어").scores["domestic_violence"] >= 0.9
+
+
+def test_a_childs_quoted_hate_is_not_the_parents_and_dying_of_cringe_is_no_wish() -> None:
+    quoted = _hits("사춘기 딸이 오늘 '아빠 미워' 하고 문을 쾅 닫았어요", "parent")
+    assert quoted.scores["harm_to_child_urge"] < 0.5
+    assert _hits("솔직히 요즘 애가 너무 미워요", "parent").scores["harm_to_child_urge"] >= 0.7
+    assert _hits("i'm literally going to die of cringe").scores["self_harm"] < 0.5
+    assert _hits("i'm going to die tonight").scores["self_harm"] >= 0.9
