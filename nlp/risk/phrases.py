@@ -543,7 +543,8 @@ def _marked(tokens: list[Token], k: int, particle: str) -> bool:
 
 def _first_in_other_role(tokens: list[Token], pattern: Pattern, start: int) -> bool:
     """Whether the phrase's first word, at start, plays the other role than the phrase gives
-    it: "아이가 때리는 친구" is not "아이를 때렸어", "애가 자꾸 형을 때려서" not "형이 때렸어"."""
+    it: "아이가 때리는 친구" is not "아이를 때렸어", "애가 자꾸 형을 때려서" not "형이 때렸어";
+    with 한테 it is neither ("엄마한테 혼났어 동생 밀어서")."""
     if pattern.object_first:
         # "둘째가 첫째 머리를 때려서", "유치원생 아이가 손으로 엄마를 때리는데": another child
         # (큰애, 작은애, 아이) is the one who hits
