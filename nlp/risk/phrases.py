@@ -460,6 +460,20 @@ def _negated(tokens: list[Token], idx: list[int], sentences: _Sentences) -> bool
     return "적/N" in after[:2] and "없/V" in after[:3] and first >= 0
 
 
+# "안 때리려고", "안맞을라고": a verb negated for a purpose, the ending right after its stem
+_PURPOSE = re.compile(r"으?려고|으?려구|을?라고|을?라구|을?려고")
+
+
+def _avoided(text: str, tokens: list[Token], idx: list[int]) -> bool:
+    """Whether the phrase is negated as something to avoid ("애를 안 때리려고 제 손을 물었어요",
+    "아빠한테 안 맞으려고 일찍 들어옴"): no match, but no denial that would silence the learned
+    model either."""
+    return any(
+        i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE and _PURPOSE.match(text, tokens[i].end)
+        for i in idx
+    )
+
+
 def _next_word_in(
     tokens: list[Token], pos: int, units: frozenset[str], skipped: frozenset[str]
 ) -> bool:
@@ -762,7 +776,7 @@ def match(
             if idx is None:
                 continue
             if pat.negatable and _negated(tokens, idx, sentences):
-                denied = True
+                denied = denied or not _avoided(text, tokens, idx)
                 continue
             start, end = tokens[idx[0]].start, tokens[idx[-1]].end
             strongest = max(strongest, pat.weight)

@@ -580,3 +580,12 @@ def test_a_childs_quoted_hate_is_not_the_parents_and_dying_of_cringe_is_no_wish(
     assert _hits("솔직히 요즘 애가 너무 미워요", "parent").scores["harm_to_child_urge"] >= 0.7
     assert _hits("i'm literally going to die of cringe").scores["self_harm"] < 0.5
     assert _hits("i'm going to die tonight").scores["self_harm"] >= 0.9
+
+
+def test_a_blow_negated_as_something_to_avoid_is_no_denial() -> None:
+    # "안 때리려고" (so as not to hit) leaves the learned model free; "안 때렸어" silences it
+    avoided = _hits("오늘 애를 안 때리려고 제 손을 물었어요. 언젠가 못 참을 것 같아요", "parent")
+    assert avoided.context["harm_to_child_urge"] > 0.5
+    denied = _hits("오늘은 애를 안 때렸어요. 잘 참았어요", "parent")
+    assert denied.context["harm_to_child_urge"] == 0.0
+    assert _hits("아빠한테 안 맞으려고 일찍 들어옴").context["abuse_physical"] > 0.5
