@@ -589,3 +589,9 @@ def test_a_blow_negated_as_something_to_avoid_is_no_denial() -> None:
     denied = _hits("오늘은 애를 안 때렸어요. 잘 참았어요", "parent")
     assert denied.context["harm_to_child_urge"] == 0.0
     assert _hits("아빠한테 안 맞으려고 일찍 들어옴").context["abuse_physical"] > 0.5
+    # a wish works the same way, except for a phrase that is itself a wish
+    assert (
+        _hits("아빠 퇴근 시간 다가오면 배가 아파 오늘은 안 맞고 싶어").context["abuse_physical"]
+        > 0.5
+    )
+    assert _hits("나 이제 안 죽고 싶어").context["self_harm"] == 0.0
