@@ -763,7 +763,12 @@ def match(
         damping = book.fiction_kinds_of[name]
         stories_here = stories if "stories" in damping else set()
         fiction_here = set().union(*(fiction[kind] for kind in damping))
-        learned_fiction = any(fiction[kind] for kind in book.fiction_learned_kinds_of[name])
+        # a game or a sport told with an adult or a weapon in its sentence ("아빠가 롤 하다 지면
+        # 나한테 화풀이함") no longer damps the learned model either
+        learned_fiction = any(
+            fiction[kind] - (adult_from.keys() if kind in PLAYED_KINDS else set())
+            for kind in book.fiction_learned_kinds_of[name]
+        )
         context[name] = factor * (FICTION_FACTOR if learned_fiction else 1.0)
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:

@@ -595,3 +595,9 @@ def test_a_blow_negated_as_something_to_avoid_is_no_denial() -> None:
         > 0.5
     )
     assert _hits("나 이제 안 죽고 싶어").context["self_harm"] == 0.0
+
+
+def test_a_game_with_an_adult_in_its_sentence_leaves_the_learned_model_undamped() -> None:
+    angry = _hits("아빠가 롤 하다 지면 나한테 화풀이함 어제는 옆구리 아픔")
+    assert angry.context["abuse_physical"] == 1.0
+    assert _hits("롤 하다 지면 화풀이함 어제는 옆구리 아픔").context["abuse_physical"] < 0.5
