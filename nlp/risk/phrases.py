@@ -462,7 +462,7 @@ def _negated(tokens: list[Token], idx: list[int], sentences: _Sentences) -> bool
 
 # "안 때리려고", "안맞을라고", "안 맞고 싶어", "안 때렸으면 좋겠어": a verb negated for a purpose
 # or a wish, the ending right after its stem
-_PURPOSE = re.compile(r"으?려고|으?려구|을?라고|을?라구|을?려고|고 ?싶|으면 ?좋")
+_AVOIDING = re.compile(r"으?려고|으?려구|을?라고|을?라구|을?려고|고 ?싶|으면 ?좋")
 
 
 def _avoided(text: str, tokens: list[Token], idx: list[int]) -> bool:
@@ -471,7 +471,7 @@ def _avoided(text: str, tokens: list[Token], idx: list[int]) -> bool:
     model either."""
     # but "안 죽고 싶어" denies a phrase that is itself a wish ("죽고 싶다")
     return all(tokens[i].unit != "싶/V" for i in idx) and any(
-        i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE and _PURPOSE.match(text, tokens[i].end)
+        i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE and _AVOIDING.match(text, tokens[i].end)
         for i in idx
     )
 
