@@ -41,7 +41,8 @@ _JKB = {
 }
 _NEGATORS_BEFORE = {"안/M", "못/M"}
 # An auxiliary that only ever follows its verb directly: "죽고 싶다".
-_ADJACENT = frozenset({"싶/V"})
+_WISH = "싶/V"
+_ADJACENT = frozenset({_WISH})
 _AUX_BETWEEN = frozenset({"버리/V", "보/V"})  # "죽어 버리고 싶다", "해 보고 싶다"
 # Every verb that goes with the phrase's own verb ("때리고 싶지 않아", "때려 버리지 않았어"),
 # so a negator after it still denies the phrase.
@@ -318,8 +319,8 @@ def _group_units(members: tuple[str, ...]) -> frozenset[str]:
         single = [r for r in readings if len(r) == 1]
         units = single[0] if single else readings[0]
         out.add(units[-1] if units else member)
-        if not single and " " not in member:
-            # "작은애" alone is 작 + 은 + 애, in a message often one noun
+        if not single and " " not in member and not member.endswith("다"):
+            # "작은애" alone is 작 + 은 + 애, in a message often one noun (a verb never is)
             out.add(f"{member}/N")
     return frozenset(out)
 
@@ -470,7 +471,7 @@ def _avoided(text: str, tokens: list[Token], idx: list[int]) -> bool:
     "아빠한테 안 맞으려고 일찍 들어옴"): no match, but no denial that would silence the learned
     model either."""
     # but "안 죽고 싶어" denies a phrase that is itself a wish ("죽고 싶다")
-    return all(tokens[i].unit != "싶/V" for i in idx) and any(
+    return all(tokens[i].unit != _WISH for i in idx) and any(
         i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE and _AVOIDING.match(text, tokens[i].end)
         for i in idx
     )
