@@ -464,16 +464,30 @@ def _negated(tokens: list[Token], idx: list[int], sentences: _Sentences) -> bool
 # "안 때리려고", "안맞을라고", "안 맞고 싶어", "안 때렸으면 좋겠어": a verb negated for a purpose
 # or a wish, the ending right after its stem
 _AVOIDING = re.compile(r"으?려고|으?려구|을?라고|을?라구|을?려고|고 ?싶|으면 ?좋")
+# "때리지 않으려고", "맞지 않았으면 좋겠어": the same ending after a negator that follows the verb
+_AVOIDING_AFTER = re.compile(rf"(?:았|었)?(?:{_AVOIDING.pattern})")
+_AVOIDING_NEGATORS_AFTER = frozenset({"않/V", "말/V"})
 
 
 def _avoided(text: str, tokens: list[Token], idx: list[int]) -> bool:
     """Whether the phrase is negated as something to avoid ("애를 안 때리려고 제 손을 물었어요",
-    "아빠한테 안 맞으려고 일찍 들어옴"): no match, but no denial that would silence the learned
-    model either."""
+    "아이를 때리지 않으려고 방에 들어가요"): no match, but no denial that would silence the
+    learned model either."""
     # but "안 죽고 싶어" denies a phrase that is itself a wish ("죽고 싶다")
-    return all(tokens[i].unit != _WISH for i in idx) and any(
+    if any(tokens[i].unit == _WISH for i in idx):
+        return False
+    if any(
         i > 0 and tokens[i - 1].unit in _NEGATORS_BEFORE and _AVOIDING.match(text, tokens[i].end)
         for i in idx
+    ):
+        return True
+    after = [t for t in tokens[idx[-1] + 1 :] if not t.particle][:2]
+    # "자해하지 않으려고": a noun phrase's light verb stands between it and its negator
+    if after[:1] and after[0].unit == "하/V" and tokens[idx[-1]].unit.endswith("/N"):
+        after = after[1:]
+    return bool(after) and (
+        after[0].unit in _AVOIDING_NEGATORS_AFTER
+        and bool(_AVOIDING_AFTER.match(text, after[0].end))
     )
 
 

@@ -597,6 +597,14 @@ def test_a_blow_negated_as_something_to_avoid_is_no_denial() -> None:
     assert _hits("나 이제 안 죽고 싶어").context["self_harm"] == 0.0
 
 
+def test_a_blow_negated_after_the_verb_as_something_to_avoid_is_no_denial() -> None:
+    # "때리지 않으려고" is "안 때리려고" with its negator after the verb
+    avoided = _hits("애를 때리지 않으려고 방에 들어가서 문 닫고 울어요", "parent")
+    assert avoided.context["harm_to_child_urge"] > 0.5
+    assert _hits("자해하지 않았으면 좋겠는데 또 했어").context["self_harm"] > 0.5
+    assert _hits("오늘은 애를 때리지 않았어요", "parent").context["harm_to_child_urge"] == 0.0
+
+
 def test_a_game_with_an_adult_in_its_sentence_leaves_the_learned_model_undamped() -> None:
     angry = _hits("아빠가 롤 하다 지면 나한테 화풀이함 어제는 옆구리 아픔")
     assert angry.context["abuse_physical"] == 1.0
