@@ -106,9 +106,9 @@ def strip_emoji(text: str) -> str:
     return _EMOJI.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def has_laughter(text: str) -> bool:
-    """Whether the message laughs (ㅋㅋ, ㅎㅎ, lol): a hint of hyperbole."""
-    return bool(_LAUGH.search(text))
+def laughter_spans(text: str) -> list[tuple[int, int]]:
+    """Where the message laughs (ㅋㅋ, ㅎㅎ, lol): a hint of hyperbole."""
+    return [m.span() for m in _LAUGH.finditer(text)]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from nlp.labels import RISKS
-from nlp.normalize import Morpheme, get_kiwi, has_laughter, morphemes
+from nlp.normalize import Morpheme, get_kiwi, laughter_spans, morphemes
 
 PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
 STRONG, SOFT, CUE = 0.95, 0.75, 0.7
@@ -663,6 +663,19 @@ class _Sentences:
         """The sentences that the characters start..end touch."""
         return set(range(self.of(start), self.of(max(start, end - 1)) + 1))
 
+    def laughing(self, text: str) -> set[int]:
+        """The sentences that laugh: in them, or in a laugh alone right after them ("죽고 싶다.
+        ㅋㅋ")."""
+        found: set[int] = set()
+        for start, end in laughter_spans(text):
+            k = self.of(start)
+            found |= self.span(start, end)
+            body_from = self._ends[k - 1] if k > 0 else 0
+            if not text[body_from:start].strip():
+                # a laugh alone colours both its neighbours ("ㅋㅋ 엄마가 나 죽는다고 함")
+                found |= {k - 1, k + 1} - {-1}
+        return found
+
     def limit(self, pos: int) -> int:
         """Where the sentence that the character at pos is in stops (its end marks excluded)."""
         k = self.of(pos)
@@ -758,7 +771,7 @@ def match(
     for t in adults if played - stories else []:
         for k in sentences.span(t.start, t.end):
             adult_from.setdefault(k, t.start)
-    laughing = has_laughter(text)
+    laughing = sentences.laughing(text)
     joking = (
         bool(forms & book.joking) or any(w in text for w in book.joking if w.isascii())
     ) and not NOT_JOKING.search(text)
@@ -767,8 +780,6 @@ def match(
     context: dict[str, float] = {}
     for name, cat in book.categories.items():
         factor = 1.0
-        if laughing:
-            factor *= LAUGHTER_FACTOR
         if joking:
             factor *= JOKING_FACTOR
         if cat.parent_only and speaker != "parent":
@@ -784,11 +795,22 @@ def match(
             fiction[kind] - (adult_from.keys() if kind in PLAYED_KINDS else set())
             for kind in book.fiction_learned_kinds_of[name]
         )
-        context[name] = factor * (FICTION_FACTOR if learned_fiction else 1.0)
+        # laughter damps the learned model anywhere in the message, a phrase only when it laughs
+        # in the phrase's own sentence ("기분 좋음 ㅎㅎ 드디어 정했거든 언제 할지")
+        context[name] = (
+            factor
+            * (LAUGHTER_FACTOR if laughing else 1.0)
+            * (FICTION_FACTOR if learned_fiction else 1.0)
+        )
 
         def damped(weight: float, start: int, end: int, here: set[int] = fiction_here) -> float:
-            in_fiction = bool(here) and bool(sentences.span(start, end) & here)
-            return weight * (FICTION_FACTOR if in_fiction else 1.0)
+            span = sentences.span(start, end)
+            in_fiction = bool(here) and bool(span & here)
+            return (
+                weight
+                * (FICTION_FACTOR if in_fiction else 1.0)
+                * (LAUGHTER_FACTOR if span & laughing else 1.0)
+            )
 
         best, strongest, found = 0.0, 0.0, []
         candidates = {id(p): p for u in units for p in cat.by_first.get(u, [])}
@@ -825,7 +847,8 @@ def match(
                         break
             for rule in cat.cue_rules:
                 if rule <= present.keys():
-                    best = CUE
+                    # cues are read across sentences, so any laughter damps them
+                    best = max(best, CUE * (LAUGHTER_FACTOR if laughing else 1.0))
                     found.extend(present[g] for g in sorted(rule))
                     break
         if denied and strongest < STRONG:

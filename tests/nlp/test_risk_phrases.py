@@ -173,6 +173,18 @@ def test_saying_it_is_no_joke_keeps_the_evidence() -> None:
     assert serious > joking >= 0.5 > laughing_it_off
 
 
+def test_laughter_damps_a_phrase_in_its_own_sentence_only() -> None:
+    # "others laughed" or a laugh about something else does not soften the sentence that tells
+    laughed_at = _hits("가족 단톡에 다들 ㅋㅋ 달았어. 진짜 죽고 싶어")
+    assert laughed_at.scores["self_harm"] >= 0.9
+    # the learned model reads the whole message, so the laugh still damps it
+    assert laughed_at.context["self_harm"] < 1.0
+    assert _hits("진짜 죽고 싶어 ㅋㅋ").scores["self_harm"] < 0.9
+    # a laugh standing alone colours the sentences on both sides
+    assert _hits("ㅋㅋㅋ 진짜 죽고 싶어").scores["self_harm"] < 0.9
+    assert _hits("진짜 죽고 싶어. ㅋㅋ").scores["self_harm"] < 0.9
+
+
 def test_a_joke_someone_else_calls_a_joke_is_not_one() -> None:
     # the abuser's excuse ("장난이래") and "not funny" keep the evidence
     assert (
