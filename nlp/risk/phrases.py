@@ -692,11 +692,21 @@ def _told_past_from(morphs: list[Morpheme]) -> list[int]:
     ]
 
 
+def _conditions_from(morphs: list[Morpheme]) -> set[int]:
+    """Where each verb that ends in a condition (지면, 하면) ends its stem."""
+    return {
+        prev.end
+        for prev, m in pairwise(morphs)
+        if m.tag == "EC" and m.form in ("면", "으면") and prev.tag.startswith("V")
+    }
+
+
 def _fiction_sentences(
     text: str,
     sentences: _Sentences,
     tokens: list[Token],
     told_past: list[int],
+    conditions: set[int],
     book: PhraseBook,
 ) -> dict[str, set[int]]:
     """Sentences that speak of a story or a screen (a film, a webtoon, the news), of a game,
@@ -727,6 +737,10 @@ def _fiction_sentences(
         here = sentences.span(token.start, token.end)
         return any(q > token.start and sentences.of(q) in here for q in told_past)
 
+    def trigger(i: int) -> bool:
+        # "형이 게임 지면 나를 목 졸라": a game lost (or played) as the condition of what follows
+        return any(tokens[j].end in conditions for j in range(i + 1, min(i + 4, len(tokens))))
+
     kinds = [book.fiction_kind.get(form) for form in forms]
     denied_kinds = {kind for i, kind in enumerate(kinds) if kind and denied(i)}
     # a sibling is a fiction word only where the message tells a fight (an English pattern
@@ -741,6 +755,7 @@ def _fiction_sentences(
             or (i + 1 < len(forms) and forms[i + 1] in book.fiction_not_before.get(form, ()))
             or (kind == "sports" and adult_after(i))
             or told(t)
+            or (kind in PLAYED_KINDS and trigger(i))
         ):
             continue
         found[kind] |= sentences.span(t.start, t.end)
@@ -761,7 +776,9 @@ def match(
     units = {t.unit for t in tokens}
     forms = {u.split("/")[0] for u in units}
     sentences = _Sentences(text)
-    fiction = _fiction_sentences(text, sentences, tokens, _told_past_from(morphs), book)
+    fiction = _fiction_sentences(
+        text, sentences, tokens, _told_past_from(morphs), _conditions_from(morphs), book
+    )
     stories = fiction["stories"]
     played = set().union(*(fiction[kind] for kind in PLAYED_KINDS))
     # sentence -> where its first adult or weapon stands (fiction.not_sport), when some

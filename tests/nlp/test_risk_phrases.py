@@ -617,7 +617,15 @@ def test_a_blow_negated_after_the_verb_as_something_to_avoid_is_no_denial() -> N
     assert _hits("오늘은 애를 때리지 않았어요", "parent").context["harm_to_child_urge"] == 0.0
 
 
+def test_a_game_lost_as_the_condition_of_a_blow_does_not_damp_it() -> None:
+    # "if he loses the game he chokes me": the game is the trigger, not where it happens
+    assert _hits("형이 게임 지면 나를 목 졸라. 숨 안 쉬어져").scores["abuse_physical"] >= 0.9
+    assert _hits("오빠가 게임 하다가 지면 나 때려").scores["abuse_physical"] >= 0.9
+    # a blow inside the game stays a game
+    assert _hits("게임에서 지면 보스한테 맞아 죽음").scores["abuse_physical"] < 0.5
+
+
 def test_a_game_with_an_adult_in_its_sentence_leaves_the_learned_model_undamped() -> None:
     angry = _hits("아빠가 롤 하다 지면 나한테 화풀이함 어제는 옆구리 아픔")
     assert angry.context["abuse_physical"] == 1.0
-    assert _hits("롤 하다 지면 화풀이함 어제는 옆구리 아픔").context["abuse_physical"] < 0.5
+    assert _hits("롤 하다가 졌음 화풀이함 어제는 옆구리 아픔").context["abuse_physical"] < 0.5
