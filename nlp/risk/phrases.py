@@ -155,6 +155,8 @@ class PhraseBook:
     fiction_kinds_of: dict[str, tuple[str, ...]]
     fiction_learned_kinds_of: dict[str, tuple[str, ...]]
     joking: frozenset[str] = frozenset()
+    # A fiction word whose noun run ends in one of these likens the writer to it ("주인공처럼").
+    fiction_likened_by: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
     fiction_not_before: dict[str, frozenset[str]] = field(default_factory=dict)
     # Adults and weapons: after a sport word ("태권도 관장님이 때렸어") or in the sentence
@@ -384,6 +386,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
             word: frozenset(nouns) for word, nouns in fiction.get("not_before", {}).items()
         },
         fiction_not_sport=frozenset(fiction.get("not_sport", [])),
+        fiction_likened_by=frozenset(fiction.get("likened_by", [])),
         fight_told=[re.compile(rx) for rx in kinds["fights"].get("told", [])],
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
@@ -737,6 +740,13 @@ def _fiction_sentences(
         here = sentences.span(token.start, token.end)
         return any(q > token.start and sentences.of(q) in here for q in told_past)
 
+    def likened(i: int) -> bool:
+        # "만화 주인공처럼 떠나고 싶어": the noun run that the word is in ends in 처럼 or 같이
+        j = i + 1
+        while j < len(tokens) and nouns[j]:
+            j += 1
+        return j < len(tokens) and forms[j].removeprefix("J:") in book.fiction_likened_by
+
     def trigger(i: int) -> bool:
         # "형이 게임 지면 나를 목 졸라": a game lost (or played) as the condition of what follows
         return any(tokens[j].end in conditions for j in range(i + 1, min(i + 4, len(tokens))))
@@ -756,6 +766,7 @@ def _fiction_sentences(
             or (kind == "sports" and adult_after(i))
             or told(t)
             or (kind in PLAYED_KINDS and trigger(i))
+            or likened(i)
         ):
             continue
         found[kind] |= sentences.span(t.start, t.end)

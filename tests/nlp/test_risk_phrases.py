@@ -617,6 +617,13 @@ def test_a_blow_negated_after_the_verb_as_something_to_avoid_is_no_denial() -> N
     assert _hits("오늘은 애를 때리지 않았어요", "parent").context["harm_to_child_urge"] == 0.0
 
 
+def test_a_writer_who_likens_themselves_to_a_character_is_not_telling_a_story() -> None:
+    assert _hits("노래 가사처럼 나도 그냥 별이 되고 싶다").scores["self_harm"] >= 0.9
+    assert _hits("만화 주인공처럼 나도 그냥 사라지고 싶어").scores["self_harm"] >= 0.9
+    # the character's own wish, told, stays a story
+    assert _hits("만화에서 주인공이 그냥 사라지고 싶다고 함").scores["self_harm"] < 0.5
+
+
 def test_a_game_lost_as_the_condition_of_a_blow_does_not_damp_it() -> None:
     # "if he loses the game he chokes me": the game is the trigger, not where it happens
     assert _hits("형이 게임 지면 나를 목 졸라. 숨 안 쉬어져").scores["abuse_physical"] >= 0.9
