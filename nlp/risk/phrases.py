@@ -155,6 +155,11 @@ class PhraseBook:
     fiction_kinds_of: dict[str, tuple[str, ...]]
     fiction_learned_kinds_of: dict[str, tuple[str, ...]]
     joking: frozenset[str] = frozenset()
+    # Someone else (a friend) marked as the subject before a phrase of these categories in its
+    # sentence, with no word for the writer between, tells of them, not of the writer.
+    others: frozenset[str] = frozenset()
+    others_en: list[re.Pattern[str]] = field(default_factory=list)
+    others_categories: frozenset[str] = frozenset()
     # A fiction word whose noun run ends in one of these likens the writer to it ("주인공처럼").
     fiction_likened_by: frozenset[str] = frozenset()
     # A fiction word that names a weapon with the noun after it ("야구 방망이") is no fiction.
@@ -359,6 +364,7 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
             cat.cue_rules.append(frozenset(rule))
         cats[name] = cat
     fiction = raw.get("fiction", {})
+    others = raw.get("others", {})
     kinds = {kind: fiction.get(kind) or {} for kind in FICTION_KINDS}
     fiction_kind: dict[str, str] = {}
     for kind, spec in kinds.items():
@@ -387,6 +393,9 @@ def load_phrasebook(path: Path = PHRASES_FILE) -> PhraseBook:
         },
         fiction_not_sport=frozenset(fiction.get("not_sport", [])),
         fiction_likened_by=frozenset(fiction.get("likened_by", [])),
+        others=frozenset(others.get("ko", [])),
+        others_en=[re.compile(rx) for rx in others.get("en", [])],
+        others_categories=frozenset(others.get("categories", [])),
         fight_told=[re.compile(rx) for rx in kinds["fights"].get("told", [])],
         joking=frozenset(raw.get("joking", [])),
         idioms=_idiom_units(raw.get("idioms", {})),
@@ -597,6 +606,40 @@ def _first_in_other_role(tokens: list[Token], pattern: Pattern, start: int) -> b
 
 
 _FIRST_PERSON = frozenset({"나/N", "저/N"})
+
+
+_SUBJECT_MARKS = frozenset({"J:가", "J:이", "J:는", "J:은"})
+_FIRST_PERSON_EN = re.compile(r"\b(i|i'm|im|me|my)\b")
+
+
+def _told_of_another(
+    tokens: list[Token], first: int, sentences: _Sentences, book: PhraseBook
+) -> bool:
+    """Whether someone else (a friend) is the subject before the phrase at first, in its
+    sentence, with no word for the writer between ("친구가 죽고 싶다고 해서"; not "친구가
+    나보고 ... 나 죽고 싶어")."""
+    sentence = sentences.of(tokens[first].start)
+    for k in range(first - 1, -1, -1):
+        if sentences.of(tokens[k].start) != sentence or tokens[k].unit in _FIRST_PERSON:
+            return False
+        if tokens[k].unit.split("/")[0] in book.others and any(
+            _marked(tokens, k, mark) for mark in _SUBJECT_MARKS
+        ):
+            return True
+    return False
+
+
+def _told_of_another_en(text: str, start: int, sentences: _Sentences, book: PhraseBook) -> bool:
+    """`_told_of_another` for an English phrase starting at start ("my friend said she's been
+    cutting again")."""
+    sentence = sentences.of(start)
+    return any(
+        m.end() <= start
+        and sentences.of(m.start()) == sentence
+        and not _FIRST_PERSON_EN.search(text, m.end(), start)
+        for rx in book.others_en
+        for m in rx.finditer(text)
+    )
 
 
 def _other_subject(tokens: list[Token], first: int, last: int) -> bool:
@@ -857,12 +900,19 @@ def match(
             # sentence before its end, a phrase is damped only by a story or a screen
             not_sport = any(adult_from.get(k, end) < end for k in sentences.span(start, end))
             here = stories_here if not_sport else fiction_here
-            best = max(best, damped(pat.weight, start, end, here))
+            weight = pat.weight
+            if name in book.others_categories and _told_of_another(tokens, idx[0], sentences, book):
+                weight *= FICTION_FACTOR
+            best = max(best, damped(weight, start, end, here))
             found.append(text[start:end])
         for rx, weight in cat.english:
             hit = rx.search(text)
             if hit:
                 strongest = max(strongest, weight)
+                if name in book.others_categories and _told_of_another_en(
+                    text, hit.start(), sentences, book
+                ):
+                    weight *= FICTION_FACTOR
                 best = max(best, damped(weight, hit.start(), hit.end()))
                 found.append(hit.group(0))
         if cat.cue_rules and best < CUE:

@@ -617,6 +617,16 @@ def test_a_blow_negated_after_the_verb_as_something_to_avoid_is_no_denial() -> N
     assert _hits("오늘은 애를 때리지 않았어요", "parent").context["harm_to_child_urge"] == 0.0
 
 
+def test_a_friend_who_is_the_subject_of_self_harm_words_is_not_the_writer() -> None:
+    assert (
+        _hits("친구가 자기 팔 긋는다고 나한테만 말했는데 비밀 지켜야 돼?").scores["self_harm"] < 0.5
+    )
+    assert _hits("my friend said she's been cutting again").scores["self_harm"] < 0.5
+    # with the writer between, the words are the writer's own
+    assert _hits("친구가 나보고 괜찮냐고 물어봄 나 죽고 싶어").scores["self_harm"] >= 0.9
+    assert _hits("my friend asked if i've been cutting again. i have").scores["self_harm"] >= 0.9
+
+
 def test_a_writer_who_likens_themselves_to_a_character_is_not_telling_a_story() -> None:
     assert _hits("노래 가사처럼 나도 그냥 별이 되고 싶다").scores["self_harm"] >= 0.9
     assert _hits("만화 주인공처럼 나도 그냥 사라지고 싶어").scores["self_harm"] >= 0.9
