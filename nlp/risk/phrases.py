@@ -710,15 +710,14 @@ class _Sentences:
         return set(range(self.of(start), self.of(max(start, end - 1)) + 1))
 
     def laughing(self, text: str) -> set[int]:
-        """The sentences that laugh: in them, or in a laugh alone right after them ("죽고 싶다.
-        ㅋㅋ")."""
+        """The sentences that laugh: in them, or next to a laugh standing alone as a sentence
+        of its own ("죽고 싶다. ㅋㅋ", "ㅋㅋ 엄마가 나 죽는다고 함")."""
         found: set[int] = set()
         for start, end in laughter_spans(text):
             k = self.of(start)
             found |= self.span(start, end)
             body_from = self._ends[k - 1] if k > 0 else 0
             if not text[body_from:start].strip():
-                # a laugh alone colours both its neighbours ("ㅋㅋ 엄마가 나 죽는다고 함")
                 found |= {k - 1, k + 1} - {-1}
         return found
 
